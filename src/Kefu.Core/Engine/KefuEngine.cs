@@ -1,0 +1,560 @@
+using System.Collections.Concurrent;
+using Kefu.Events;
+using Kefu.Model;
+using Kefu.Storage;
+
+namespace Kefu.Engine;
+
+/// <summary>The engine: routes every tenant command to that tenant's worker, and history reads to the store.</summary>
+internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKefuConversations, IKefuHistory, IAsyncDisposable
+{
+    private readonly EngineServices _s;
+    private readonly ConcurrentDictionary<long, TenantWorker> _workers = new();
+    private readonly SemaphoreSlim _organisation = new(1, 1);
+    private readonly Lock _disposeGate = new();
+    private bool _disposed;
+
+    public KefuEngine(EngineServices services) => _s = services;
+
+    public IKefuOrganisation Organisation => this;
+    public IKefuDirectory Directory => this;
+    public IKefuConversations Conversations => this;
+    public IKefuHistory History => this;
+
+    private TenantWorker Worker(long tenantId)
+    {
+        if (tenantId <= 0)
+        {
+            throw new KefuValidationException("TenantId", "a tenant id greater than 0");
+        }
+
+        if (_workers.TryGetValue(tenantId, out var worker))
+        {
+            return worker;
+        }
+
+        lock (_disposeGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _workers.GetOrAdd(tenantId, id => new TenantWorker(id, _s));
+        }
+    }
+
+    private ValueTask<T> Run<T>(long tenantId, Func<TenantState, T> apply, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var item = new DelegateWorkItem<T>(apply);
+        Worker(tenantId).Post(item);
+        return item.AsValueTask();
+    }
+
+    private ValueTask<T> RunAsync<T>(long tenantId, Func<TenantState, ValueTask<T>> apply, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var item = new AsyncDelegateWorkItem<T>(apply);
+        Worker(tenantId).Post(item);
+        return item.AsValueTask();
+    }
+
+    private async ValueTask Ignore<T>(ValueTask<T> task) => await task.ConfigureAwait(false);
+
+    public ValueTask FlushAsync(long tenantId, CancellationToken cancellationToken = default) => Ignore(Run(tenantId, static _ => true, cancellationToken));
+
+    /// <summary>Waits until every tenant's worker has committed what was sent before the call.</summary>
+    internal async ValueTask FlushAllAsync()
+    {
+        foreach (var tenantId in _workers.Keys)
+        {
+            await FlushAsync(tenantId).ConfigureAwait(false);
+        }
+    }
+
+    // ---- Organisation
+
+    public async ValueTask<Tenant> CreateTenantAsync(NewTenant tenant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var name = Guard.Text(tenant.Name, 100, "Name");
+        string? adminHash = null;
+        if (tenant.Administrator is { } admin)
+        {
+            PasswordHasher.ValidatePassword(admin.Password, "Administrator.Password");
+            adminHash = PasswordHasher.Hash(admin.Password, _s.Options.PasswordHashIterations);
+        }
+
+        var template = await GetTenantTemplateAsync(cancellationToken).ConfigureAwait(false);
+        var defaults = _s.Options.DefaultTenantSettings;
+        var settings = defaults with
+        {
+            Limits = defaults.Limits with { MaxAgents = template.MaxAgents },
+            Conversations = defaults.Conversations with
+            {
+                InactiveSessionAutoClose = template.InactiveSessionAutoClose,
+                MandatorySessionTagOnClose = template.MandatorySessionTagOnClose,
+            },
+            Phrases = defaults.Phrases with
+            {
+                VisitorNoReplyClose = defaults.Phrases.VisitorNoReplyClose with { Enabled = template.VisitorNoReplyAutoClose },
+            },
+        };
+        settings.Validate();
+        var id = _s.Ids.NextId();
+        return await Run(id, s => s.CreateTenant(name, settings, tenant.Administrator, adminHash), cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken = default) => _s.Directory.ListTenantsAsync(cancellationToken);
+
+    public async ValueTask<TenantTemplate> GetTenantTemplateAsync(CancellationToken cancellationToken = default)
+        => await _s.Directory.GetTenantTemplateAsync(cancellationToken).ConfigureAwait(false) ?? _s.Options.DefaultTenantTemplate;
+
+    public async ValueTask<TenantTemplate> SetTenantTemplateAsync(TenantTemplate template, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        template.Validate();
+        await _organisation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _s.Directory.SaveTenantTemplateAsync(template, cancellationToken).ConfigureAwait(false);
+            return template;
+        }
+        finally
+        {
+            _organisation.Release();
+        }
+    }
+
+    public ValueTask<TenantLimits> SetTenantLimitsAsync(long tenantId, TenantLimits limits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return Run(tenantId, s => s.SetLimits(limits), cancellationToken);
+    }
+
+    // ---- Directory: settings
+
+    public ValueTask<TenantSettings> GetSettingsAsync(long tenantId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => { s.RequireTenant(); return s.Settings; }, cancellationToken);
+
+    public ValueTask<TenantSettings> UpdateConversationSettingsAsync(long tenantId, ConversationSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Run(tenantId, s => s.UpdateSettings(x => x with { Conversations = settings }), cancellationToken);
+    }
+
+    public ValueTask<TenantSettings> UpdateCannedPhrasesAsync(long tenantId, CannedPhrases phrases, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(phrases);
+        return Run(tenantId, s => s.UpdateSettings(x => x with { Phrases = phrases }), cancellationToken);
+    }
+
+    public ValueTask<TenantSettings> UpdateRatingSettingsAsync(long tenantId, RatingSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Run(tenantId, s => s.UpdateSettings(x => x with { Rating = settings }), cancellationToken);
+    }
+
+    public ValueTask<TenantSettings> UpdateAdditionalInfoAsync(long tenantId, AdditionalInfoSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Run(tenantId, s => s.UpdateSettings(x => x with { AdditionalInfo = settings }), cancellationToken);
+    }
+
+    // ---- Directory: departments, roles
+
+    public ValueTask<Department> AddDepartmentAsync(long tenantId, long? parentId, string name, string? description = null, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.AddDepartment(parentId, name, description), cancellationToken);
+
+    public ValueTask<Department> UpdateDepartmentAsync(long tenantId, long departmentId, string name, string? description = null, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.UpdateDepartment(departmentId, name, description), cancellationToken);
+
+    public ValueTask<IReadOnlyList<long>> DeleteDepartmentAsync(long tenantId, long departmentId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.DeleteDepartment(departmentId), cancellationToken);
+
+    public ValueTask<IReadOnlyList<Department>> ListDepartmentsAsync(long tenantId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => List(s, s.Departments.Values.OrderBy(d => d.Id)), cancellationToken);
+
+    public ValueTask<Role> AddRoleAsync(long tenantId, RoleDefinition role, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.AddRole(role), cancellationToken);
+
+    public ValueTask<Role> UpdateRoleAsync(long tenantId, long roleId, RoleDefinition role, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.UpdateRole(roleId, role), cancellationToken);
+
+    public ValueTask<Role> SetRoleEnabledAsync(long tenantId, long roleId, bool enabled, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.SetRoleEnabled(roleId, enabled), cancellationToken);
+
+    public ValueTask DeleteRoleAsync(long tenantId, long roleId, CancellationToken cancellationToken = default)
+        => Ignore(Run(tenantId, s => s.DeleteRole(roleId), cancellationToken));
+
+    public ValueTask<IReadOnlyList<Role>> ListRolesAsync(long tenantId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => List(s, s.Roles.Values.OrderBy(r => r.Id)), cancellationToken);
+
+    // ---- Directory: agents
+
+    public ValueTask<Agent> AddAgentAsync(long tenantId, NewAgent agent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        PasswordHasher.ValidatePassword(agent.Password);
+        var hash = PasswordHasher.Hash(agent.Password, _s.Options.PasswordHashIterations);
+        return Run(tenantId, s => s.AddAgent(agent, hash), cancellationToken);
+    }
+
+    public ValueTask<Agent> UpdateAgentAsync(long tenantId, long agentId, AgentProfile profile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return Run(tenantId, s => s.UpdateAgent(agentId, profile), cancellationToken);
+    }
+
+    public ValueTask<Agent> SetAgentEnabledAsync(long tenantId, long agentId, bool enabled, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.SetAgentEnabled(agentId, enabled), cancellationToken);
+
+    public async ValueTask ChangePasswordAsync(long tenantId, long agentId, string currentPassword, string newPassword, CancellationToken cancellationToken = default)
+    {
+        PasswordHasher.ValidatePassword(newPassword, "NewPassword");
+        var agent = await GetAgentAsync(tenantId, agentId, cancellationToken).ConfigureAwait(false);
+        if (currentPassword is null || !PasswordHasher.Verify(agent.PasswordHash, currentPassword))
+        {
+            throw new KefuException(KefuErrorKind.Authentication, "The current password is wrong (CurrentPassword).");
+        }
+
+        var hash = PasswordHasher.Hash(newPassword, _s.Options.PasswordHashIterations);
+        await Run(tenantId, s => s.SetAgentPasswordHash(agentId, hash), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask ResetPasswordAsync(long tenantId, long agentId, string newPassword, CancellationToken cancellationToken = default)
+    {
+        PasswordHasher.ValidatePassword(newPassword, "NewPassword");
+        var hash = PasswordHasher.Hash(newPassword, _s.Options.PasswordHashIterations);
+        await Run(tenantId, s => s.SetAgentPasswordHash(agentId, hash), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<Agent?> AuthenticateAsync(long tenantId, string account, string password, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(account) || string.IsNullOrEmpty(password))
+        {
+            return null;
+        }
+
+        var agent = await Run(tenantId, s =>
+        {
+            s.RequireTenant();
+            return s.AgentList.Select(a => a.Agent).FirstOrDefault(a => string.Equals(a.Account, account.Trim(), StringComparison.OrdinalIgnoreCase));
+        }, cancellationToken).ConfigureAwait(false);
+        return agent is { Enabled: true } && PasswordHasher.Verify(agent.PasswordHash, password) ? agent : null;
+    }
+
+    public ValueTask DeleteAgentAsync(long tenantId, long agentId, CancellationToken cancellationToken = default)
+        => Ignore(Run(tenantId, s => s.DeleteAgent(agentId), cancellationToken));
+
+    public ValueTask<Agent> GetAgentAsync(long tenantId, long agentId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => { s.RequireTenant(); return s.GetAgent(agentId).Agent; }, cancellationToken);
+
+    public ValueTask<IReadOnlyList<Agent>> ListAgentsAsync(long tenantId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => List(s, s.AgentList.Select(a => a.Agent)), cancellationToken);
+
+    public ValueTask<IReadOnlyList<string>> GetPermissionsAsync(long tenantId, long agentId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => { s.RequireTenant(); return s.GetPermissions(agentId); }, cancellationToken);
+
+    // ---- Directory: groups, channels, tags
+
+    public ValueTask<SkillGroup> AddSkillGroupAsync(long tenantId, string name, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.AddGroup(name), cancellationToken);
+
+    public ValueTask<SkillGroup> RenameSkillGroupAsync(long tenantId, long groupId, string name, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.RenameGroup(groupId, name), cancellationToken);
+
+    public ValueTask DeleteSkillGroupAsync(long tenantId, long groupId, CancellationToken cancellationToken = default)
+        => Ignore(Run(tenantId, s => s.DeleteGroup(groupId), cancellationToken));
+
+    public ValueTask<SkillGroup> ChangeSkillGroupMembersAsync(long tenantId, long groupId, IReadOnlyList<long> add, IReadOnlyList<long> remove, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(add);
+        ArgumentNullException.ThrowIfNull(remove);
+        return Run(tenantId, s => s.ChangeMembers(groupId, add, remove), cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<SkillGroup>> ListSkillGroupsAsync(long tenantId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => List(s, s.Groups.Values.OrderBy(g => g.Id)), cancellationToken);
+
+    public ValueTask<Channel> AddChannelAsync(long tenantId, ChannelKind kind, string name, string accessCode, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.AddChannel(kind, name, accessCode), cancellationToken);
+
+    public ValueTask<Channel> UpdateChannelAsync(long tenantId, long channelId, string name, string accessCode, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.UpdateChannel(channelId, name, accessCode), cancellationToken);
+
+    public ValueTask DeleteChannelAsync(long tenantId, long channelId, CancellationToken cancellationToken = default)
+        => Ignore(Run(tenantId, s => s.DeleteChannel(channelId), cancellationToken));
+
+    public ValueTask<IReadOnlyList<Channel>> ListChannelsAsync(long tenantId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => List(s, s.Channels.Values.OrderBy(c => c.Id)), cancellationToken);
+
+    public ValueTask<Association> AddAssociationAsync(long tenantId, long channelId, string name, string? externalId = null, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.AddAssociation(channelId, name, externalId), cancellationToken);
+
+    public ValueTask DeleteAssociationAsync(long tenantId, long associationId, CancellationToken cancellationToken = default)
+        => Ignore(Run(tenantId, s => s.DeleteAssociation(associationId), cancellationToken));
+
+    public ValueTask<IReadOnlyList<Association>> ListAssociationsAsync(long tenantId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => List(s, s.Associations.Values.OrderBy(a => a.Id)), cancellationToken);
+
+    public ValueTask<TagDefinition> AddTagAsync(long tenantId, TagScope scope, string name, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.AddTag(scope, name), cancellationToken);
+
+    public ValueTask DeleteTagAsync(long tenantId, long tagId, CancellationToken cancellationToken = default)
+        => Ignore(Run(tenantId, s => s.DeleteTag(tagId), cancellationToken));
+
+    public ValueTask<IReadOnlyList<TagDefinition>> ListTagsAsync(long tenantId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => List(s, s.Tags.Values.OrderBy(t => t.Id)), cancellationToken);
+
+    // ---- Directory: wrap-up categories, quick replies
+
+    public ValueTask<WrapUpCategory> AddWrapUpCategoryAsync(long tenantId, long? parentId, string name, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.AddCategory(parentId, name), cancellationToken);
+
+    public ValueTask<WrapUpCategory> RenameWrapUpCategoryAsync(long tenantId, long categoryId, string name, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.RenameCategory(categoryId, name), cancellationToken);
+
+    public ValueTask<IReadOnlyList<WrapUpCategory>> MoveWrapUpCategoryAsync(long tenantId, long categoryId, int by, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.MoveCategory(categoryId, by), cancellationToken);
+
+    public ValueTask<IReadOnlyList<long>> DeleteWrapUpCategoryAsync(long tenantId, long categoryId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.DeleteCategory(categoryId), cancellationToken);
+
+    public ValueTask<IReadOnlyList<WrapUpCategory>> ListWrapUpCategoriesAsync(long tenantId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => List(s, s.Categories.Values.OrderBy(c => c.ParentId ?? 0).ThenBy(c => c.Order).ThenBy(c => c.Id)), cancellationToken);
+
+    public ValueTask<QuickReplyFolder> AddQuickReplyFolderAsync(long tenantId, QuickReplyLibrary library, long? ownerAgentId, string name, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.AddFolder(library, ownerAgentId, name), cancellationToken);
+
+    public ValueTask DeleteQuickReplyFolderAsync(long tenantId, long folderId, CancellationToken cancellationToken = default)
+        => Ignore(Run(tenantId, s => s.DeleteFolder(folderId), cancellationToken));
+
+    public ValueTask<QuickReply> AddQuickReplyAsync(long tenantId, long folderId, string text, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.SaveQuickReply(null, folderId, text), cancellationToken);
+
+    public ValueTask<QuickReply> UpdateQuickReplyAsync(long tenantId, long quickReplyId, long folderId, string text, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.SaveQuickReply(quickReplyId, folderId, text), cancellationToken);
+
+    public ValueTask<IReadOnlyList<QuickReply>> MoveQuickReplyAsync(long tenantId, long quickReplyId, int by, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.MoveQuickReply(quickReplyId, by), cancellationToken);
+
+    public ValueTask DeleteQuickReplyAsync(long tenantId, long quickReplyId, CancellationToken cancellationToken = default)
+        => Ignore(Run(tenantId, s => s.DeleteQuickReply(quickReplyId), cancellationToken));
+
+    public ValueTask<IReadOnlyList<QuickReplyFolder>> ListQuickReplyFoldersAsync(long tenantId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => List(s, s.Folders.Values.OrderBy(f => f.Library).ThenBy(f => f.Order).ThenBy(f => f.Id)), cancellationToken);
+
+    public ValueTask<IReadOnlyList<QuickReply>> SearchQuickRepliesAsync(long tenantId, long? agentId, string? keyword = null, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.SearchQuickReplies(agentId, keyword), cancellationToken);
+
+    private static IReadOnlyList<T> List<T>(TenantState s, IEnumerable<T> items)
+    {
+        s.RequireTenant();
+        return [.. items];
+    }
+
+    // ---- Conversations
+
+    public ValueTask<Conversation> OpenAsync(long tenantId, ConversationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RunAsync(tenantId, s => s.OpenAsync(request), cancellationToken);
+    }
+
+    public ValueTask<SendResult> SendAsync(long tenantId, long conversationId, Participant sender, MessageContent content, string? clientMessageId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        cancellationToken.ThrowIfCancellationRequested();
+        var worker = Worker(tenantId);
+        var item = SendMessageWorkItem.Rent(_s.SendPool, conversationId, sender, content, clientMessageId);
+        var task = item.AsValueTask();
+        worker.Post(item);
+        return task;
+    }
+
+    public async ValueTask<SendResult> SendQuickReplyAsync(long tenantId, long conversationId, long agentId, long quickReplyId, string? clientMessageId = null, CancellationToken cancellationToken = default)
+    {
+        var text = await Run(tenantId, s =>
+        {
+            s.RequireTenant();
+            var reply = s.QuickReplies.TryGetValue(quickReplyId, out var q) ? q : throw new KefuNotFoundException("QuickReply", quickReplyId);
+            var folder = s.Folders[reply.FolderId];
+            if (folder.Library == QuickReplyLibrary.Personal && folder.OwnerAgentId != agentId)
+            {
+                throw new KefuNotFoundException("QuickReply", quickReplyId);
+            }
+
+            return reply.Text;
+        }, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(tenantId, conversationId, Participant.Agent(agentId), MessageContent.FromText(text), clientMessageId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask TypingAsync(long tenantId, long conversationId, long visitorId, string? text, CancellationToken cancellationToken = default)
+        => Ignore(Run(tenantId, s => s.Typing(conversationId, visitorId, text), cancellationToken));
+
+    public ValueTask MarkReadAsync(long tenantId, long conversationId, Participant reader, long upToMessageId, CancellationToken cancellationToken = default)
+        => Ignore(Run(tenantId, s => s.MarkRead(conversationId, reader, upToMessageId), cancellationToken));
+
+    public ValueTask<Message> RecallAsync(long tenantId, long conversationId, long agentId, long messageId, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, s => s.RecallAsync(conversationId, agentId, messageId), cancellationToken);
+
+    public ValueTask<Conversation> RequestTransferAsync(long tenantId, long conversationId, long fromAgentId, long toAgentId, string? note = null, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.RequestTransfer(conversationId, fromAgentId, toAgentId, note), cancellationToken);
+
+    public ValueTask<Conversation> AnswerTransferAsync(long tenantId, long conversationId, long agentId, bool accept, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.AnswerTransfer(conversationId, agentId, accept), cancellationToken);
+
+    public ValueTask<Conversation> TransferToGroupAsync(long tenantId, long conversationId, long fromAgentId, long groupId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.TransferToGroup(conversationId, fromAgentId, groupId), cancellationToken);
+
+    public ValueTask<Conversation> AnswerOfferAsync(long tenantId, long conversationId, long agentId, bool accept, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.AnswerOffer(agentId, conversationId, accept), cancellationToken);
+
+    public ValueTask<Conversation> PickFromQueueAsync(long tenantId, long agentId, long conversationId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.PickFromQueue(agentId, conversationId), cancellationToken);
+
+    public ValueTask<Conversation> InviteVisitorAsync(long tenantId, long agentId, long visitorId, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, s => s.InviteVisitorAsync(agentId, visitorId), cancellationToken);
+
+    public ValueTask<Conversation> EndAsync(long tenantId, long conversationId, Participant by, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.End(conversationId, by), cancellationToken);
+
+    public ValueTask<Conversation> InviteRatingAsync(long tenantId, long conversationId, long agentId, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, s => s.InviteRatingAsync(conversationId, agentId), cancellationToken);
+
+    public ValueTask<Conversation> RateAsync(long tenantId, long conversationId, long visitorId, RatingInput rating, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rating);
+        return RunAsync(tenantId, s => s.RateAsync(conversationId, visitorId, rating), cancellationToken);
+    }
+
+    public ValueTask<Conversation> SaveWrapUpDraftAsync(long tenantId, long conversationId, long agentId, WrapUpInput wrapUp, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(wrapUp);
+        return RunAsync(tenantId, s => s.SaveWrapUpAsync(conversationId, agentId, wrapUp, submit: false), cancellationToken);
+    }
+
+    public ValueTask<Conversation> SubmitWrapUpAsync(long tenantId, long conversationId, long agentId, WrapUpInput wrapUp, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(wrapUp);
+        return RunAsync(tenantId, s => s.SaveWrapUpAsync(conversationId, agentId, wrapUp, submit: true), cancellationToken);
+    }
+
+    public ValueTask<Conversation> SetSessionTagsAsync(long tenantId, long conversationId, long agentId, IReadOnlyList<long> tagIds, string? note = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tagIds);
+        return RunAsync(tenantId, s => s.SetSessionTagsAsync(conversationId, agentId, tagIds, note), cancellationToken);
+    }
+
+    public ValueTask<long> RequestTicketAsync(long tenantId, long conversationId, long agentId, string title, string? description = null, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, s => s.RequestTicketAsync(conversationId, agentId, title, description), cancellationToken);
+
+    public ValueTask<AgentPresence> SetStatusAsync(long tenantId, long agentId, AgentStatus status, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.SetStatus(agentId, status), cancellationToken);
+
+    public ValueTask<AgentPresence> LogoutAsync(long tenantId, long agentId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.Logout(agentId), cancellationToken);
+
+    public ValueTask<IReadOnlyList<AgentPresence>> ListPresenceAsync(long tenantId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.ListPresence(), cancellationToken);
+
+    public ValueTask<Visitor> UpdateVisitorAsync(long tenantId, long visitorId, VisitorProfile profile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return RunAsync(tenantId, s => s.UpdateVisitorAsync(visitorId, profile), cancellationToken);
+    }
+
+    public ValueTask<Visitor> RecordPageVisitAsync(long tenantId, long visitorId, string url, string? title = null, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, s => s.RecordPageVisitAsync(visitorId, url, title), cancellationToken);
+
+    public ValueTask<Visitor> AddVisitorTagAsync(long tenantId, long visitorId, long tagId, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, s => s.SetVisitorTagAsync(visitorId, tagId, add: true), cancellationToken);
+
+    public ValueTask<Visitor> RemoveVisitorTagAsync(long tenantId, long visitorId, long tagId, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, s => s.SetVisitorTagAsync(visitorId, tagId, add: false), cancellationToken);
+
+    public ValueTask<Conversation> GetAsync(long tenantId, long conversationId, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, async s =>
+        {
+            s.RequireTenant();
+            return (await s.GetConversationAsync(conversationId).ConfigureAwait(false)).ToSnapshot();
+        }, cancellationToken);
+
+    public ValueTask<IReadOnlyList<Conversation>> ListOpenAsync(long tenantId, long? agentId = null, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => { s.RequireTenant(); return s.ListOpen(agentId); }, cancellationToken);
+
+    public ValueTask<IReadOnlyList<QueuePosition>> GetQueueAsync(long tenantId, long? groupId = null, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.GetQueue(groupId), cancellationToken);
+
+    public ValueTask<QueuePosition?> GetQueuePositionAsync(long tenantId, long conversationId, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.GetQueuePosition(conversationId), cancellationToken);
+
+    // ---- History (from the store)
+
+    private async ValueTask RequireTenantAsync(long tenantId, CancellationToken cancellationToken)
+    {
+        if (await _s.Directory.LoadTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new KefuNotFoundException("Tenant", tenantId);
+        }
+    }
+
+    public async ValueTask<Page<Conversation>> SearchAsync(long tenantId, HistoryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        return await _s.Conversations.SearchConversationsAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<IReadOnlyList<Message>> GetMessagesAsync(long tenantId, long conversationId, long? beforeMessageId = null, int limit = 20, CancellationToken cancellationToken = default)
+    {
+        Guard.Range(limit, 1, 200, "Limit");
+        await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        return await _s.Conversations.GetMessagesAsync(tenantId, conversationId, beforeMessageId, limit, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<IReadOnlyList<Message>> GetVisitorMessagesAsync(long tenantId, long visitorId, long? beforeMessageId = null, int limit = 20, CancellationToken cancellationToken = default)
+    {
+        Guard.Range(limit, 1, 200, "Limit");
+        await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        return await _s.Conversations.GetVisitorMessagesAsync(tenantId, visitorId, beforeMessageId, limit, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<Visitor> GetVisitorAsync(long tenantId, long visitorId, CancellationToken cancellationToken = default)
+    {
+        await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        return await _s.Conversations.GetVisitorAsync(tenantId, visitorId, cancellationToken).ConfigureAwait(false)
+            ?? throw new KefuNotFoundException("Visitor", visitorId);
+    }
+
+    public async ValueTask<Page<Visitor>> SearchVisitorsAsync(long tenantId, VisitorQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        return await _s.Conversations.SearchVisitorsAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<CrmParameters> GetCrmParametersAsync(long tenantId, long conversationId, long agentId, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, s => s.GetCrmParametersAsync(conversationId, agentId), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_disposeGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        foreach (var worker in _workers.Values)
+        {
+            await worker.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _s.Dispatcher.DisposeAsync().ConfigureAwait(false);
+        _organisation.Dispose();
+    }
+}

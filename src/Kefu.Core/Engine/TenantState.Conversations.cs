@@ -1,0 +1,1210 @@
+using Kefu.Bots;
+using Kefu.Events;
+using Kefu.Model;
+using Kefu.Moderation;
+using Kefu.Routing;
+
+namespace Kefu.Engine;
+
+internal sealed partial class TenantState
+{
+    // ---- Presence (R6 basics, C4)
+
+    public AgentPresence SetStatus(long agentId, AgentStatus status)
+    {
+        RequireTenant();
+        if (!Enum.IsDefined(status))
+        {
+            throw new KefuValidationException("Status", "Offline, Online, Busy, Rest, Away or Invisible");
+        }
+
+        var agent = GetAgent(agentId);
+        if (!agent.Agent.Enabled && status != AgentStatus.Offline)
+        {
+            throw new KefuException(KefuErrorKind.Authentication, $"Agent {agentId} is disabled and cannot go {status}.");
+        }
+
+        ChangeStatus(agent, status);
+        return Presence(agent);
+    }
+
+    public AgentPresence Logout(long agentId)
+    {
+        RequireTenant();
+        var agent = GetAgent(agentId);
+        ChangeStatus(agent, AgentStatus.Offline);
+        Emit().AgentLogout = new AgentUserLogoutEvent { AgentId = agentId };
+        return Presence(agent);
+    }
+
+    public IReadOnlyList<AgentPresence> ListPresence()
+    {
+        RequireTenant();
+        return [.. AgentList.Select(Presence)];
+    }
+
+    private static AgentPresence Presence(AgentRuntime a) => new(a.Agent.Id, a.Status, a.ActiveConversations, a.Agent.MaxConcurrentChats);
+
+    internal void ChangeStatus(AgentRuntime agent, AgentStatus status)
+    {
+        var previous = agent.Status;
+        if (previous == status)
+        {
+            return;
+        }
+
+        agent.Status = status;
+        Emit().AgentStateChanged = new AgentUserStateChangedEvent { AgentId = agent.Agent.Id, Previous = previous, Current = status };
+        if (status == AgentStatus.Offline)
+        {
+            var id = agent.Agent.Id;
+            foreach (var c in Open.Values.Where(c => c.AgentId == id && c.State is ConversationState.InService or ConversationState.Offered).ToList())
+            {
+                if (Settings.Conversations.WhenAgentGoesOffline == OfflineConversationPolicy.Close && c.State == ConversationState.InService)
+                {
+                    Close(c, CloseReason.AgentOffline, ParticipantKind.System);
+                }
+                else
+                {
+                    Requeue(c, "the agent went offline");
+                }
+            }
+
+            foreach (var c in Open.Values.Where(c => c.PendingTransferToAgentId == id).ToList())
+            {
+                DeclinePendingTransfer(c, id);
+            }
+        }
+        else if (status == AgentStatus.Online)
+        {
+            agent.IdleSince = Now;
+            Drain(agent);
+        }
+    }
+
+    // ---- Visitors (C7)
+
+    public async ValueTask<Visitor> UpdateVisitorAsync(long visitorId, VisitorProfile profile)
+    {
+        RequireTenant();
+        ArgumentNullException.ThrowIfNull(profile);
+        var current = await GetVisitorAsync(visitorId).ConfigureAwait(false);
+        var visitor = Merge(current, profile);
+        SaveVisitor(visitor);
+        EmitVisitorChanged(visitor);
+        return visitor;
+    }
+
+    public async ValueTask<Visitor> RecordPageVisitAsync(long visitorId, string url, string? title)
+    {
+        RequireTenant();
+        url = Guard.Text(url, 2000, "Url");
+        title = Guard.OptionalText(title, 200, "Title");
+        var current = await GetVisitorAsync(visitorId).ConfigureAwait(false);
+        var trail = current.BrowseTrail.Count >= Visitor.MaxBrowseTrail ? current.BrowseTrail.Skip(current.BrowseTrail.Count - Visitor.MaxBrowseTrail + 1) : current.BrowseTrail;
+        var visitor = current with { BrowseTrail = [.. trail, new PageVisit(url, title, Now)], LastSeenAt = Now };
+        SaveVisitor(visitor);
+        return visitor;
+    }
+
+    public async ValueTask<Visitor> SetVisitorTagAsync(long visitorId, long tagId, bool add)
+    {
+        RequireTenant();
+        if (!Tags.TryGetValue(tagId, out var tag) || tag.Scope != TagScope.Visitor)
+        {
+            throw new KefuNotFoundException("VisitorTag", tagId);
+        }
+
+        var current = await GetVisitorAsync(visitorId).ConfigureAwait(false);
+        var has = current.TagIds.Contains(tagId);
+        if (has == add)
+        {
+            return current;
+        }
+
+        var visitor = current with { TagIds = add ? [.. current.TagIds, tagId] : [.. current.TagIds.Where(t => t != tagId)] };
+        SaveVisitor(visitor);
+        if (add)
+        {
+            Emit().VisitorTagAdded = new VisitorTagAddedEvent { VisitorId = visitorId, TagId = tagId };
+        }
+        else
+        {
+            Emit().VisitorTagRemoved = new VisitorTagRemovedEvent { VisitorId = visitorId, TagId = tagId };
+        }
+
+        return visitor;
+    }
+
+    private Visitor Merge(Visitor v, VisitorProfile p)
+    {
+        var info = v.AdditionalInfo;
+        if (p.AdditionalInfo is { Count: > 0 })
+        {
+            var merged = new Dictionary<string, string>(v.AdditionalInfo, StringComparer.Ordinal);
+            foreach (var (key, value) in p.AdditionalInfo)
+            {
+                Guard.Identifier(key, "AdditionalInfo.Key");
+                merged[key] = Guard.Text(value, 500, "AdditionalInfo." + key, required: false);
+            }
+
+            if (merged.Count > AdditionalInfoSettings.MaxFields)
+            {
+                throw new KefuValidationException("AdditionalInfo", $"at most {AdditionalInfoSettings.MaxFields} fields", $"had {merged.Count}");
+            }
+
+            info = merged;
+        }
+
+        return v with
+        {
+            Name = Guard.OptionalText(p.Name, 50, "Name") ?? v.Name,
+            Nickname = Guard.OptionalText(p.Nickname, 50, "Nickname") ?? v.Nickname,
+            Phone = Guard.OptionalText(p.Phone, 32, "Phone") ?? v.Phone,
+            Email = Guard.OptionalText(p.Email, 254, "Email") ?? v.Email,
+            Gender = Guard.OptionalText(p.Gender, 10, "Gender") ?? v.Gender,
+            Address = Guard.OptionalText(p.Address, 200, "Address") ?? v.Address,
+            Note = Guard.OptionalText(p.Note, 500, "Note") ?? v.Note,
+            ImId = Guard.OptionalText(p.ImId, 100, "ImId") ?? v.ImId,
+            Device = p.Device ?? v.Device,
+            AdditionalInfo = info,
+            LastSeenAt = Now,
+        };
+    }
+
+    private void EmitVisitorChanged(Visitor v) => Emit().VisitorChanged = new VisitorUserChangeEvent
+    {
+        VisitorId = v.Id,
+        Name = v.Name,
+        Nickname = v.Nickname ?? string.Empty,
+        Phone = v.Phone ?? string.Empty,
+        Email = v.Email ?? string.Empty,
+    };
+
+    // ---- Opening (C8, C19)
+
+    public async ValueTask<Conversation> OpenAsync(ConversationRequest request)
+    {
+        RequireTenant();
+        ArgumentNullException.ThrowIfNull(request);
+        var kind = request.ChannelKind;
+        if (request.ChannelId is { } channelId)
+        {
+            kind = (Channels.TryGetValue(channelId, out var channel) ? channel : throw new KefuNotFoundException("Channel", channelId)).Kind;
+        }
+
+        if (kind == ChannelKind.Unspecified || !Enum.IsDefined(kind))
+        {
+            throw new KefuValidationException("ChannelKind", "Web, H5, App, Wechat, Weibo, MiniProgram, Phone or Video");
+        }
+
+        if (request.AssociationId is { } associationId && !Associations.ContainsKey(associationId))
+        {
+            throw new KefuNotFoundException("Association", associationId);
+        }
+
+        if (request.GroupId is { } groupId)
+        {
+            GetGroup(groupId);
+        }
+
+        var entry = Guard.OptionalText(request.Entry, 100, "Entry");
+        Visitor visitor;
+        if (request.VisitorId is { } visitorId)
+        {
+            var current = await GetVisitorAsync(visitorId).ConfigureAwait(false);
+            if (OpenByVisitor.TryGetValue(visitorId, out var openId))
+            {
+                return Open[openId].ToSnapshot();
+            }
+
+            visitor = request.Visitor is null ? current with { LastSeenAt = Now } : Merge(current, request.Visitor);
+            SaveVisitor(visitor);
+        }
+        else
+        {
+            var id = NewId();
+            var blank = new Visitor { Id = id, Name = $"游客 {id % 100_000:D5}", CreatedAt = Now, LastSeenAt = Now };
+            visitor = request.Visitor is null ? blank : Merge(blank, request.Visitor);
+            SaveVisitor(visitor);
+            EmitVisitorChanged(visitor);
+        }
+
+        var c = new ConversationRuntime
+        {
+            Id = NewId(),
+            TenantId = TenantId,
+            VisitorId = visitor.Id,
+            ChannelKind = kind,
+            ChannelId = request.ChannelId,
+            AssociationId = request.AssociationId,
+            Entry = entry,
+            GroupId = request.GroupId,
+            CreatedAt = Now,
+            State = ConversationState.Created,
+        };
+        Open[c.Id] = c;
+        OpenByVisitor[c.VisitorId] = c.Id;
+        Touch(c);
+        Emit(c.Id).SessionCreated = new ServiceSessionCreatedEvent
+        {
+            VisitorId = c.VisitorId,
+            ChannelKind = kind,
+            ChannelId = c.ChannelId ?? 0,
+            AssociationId = c.AssociationId ?? 0,
+            RequestedGroupId = c.GroupId ?? 0,
+            Entry = entry ?? string.Empty,
+        };
+        Route(c, c.GroupId, excludedAgentId: null, fromBot: false);
+        return c.ToSnapshot();
+    }
+
+    /// <summary>An agent starts a conversation with a browsing visitor (C19, E17 2.2).</summary>
+    public async ValueTask<Conversation> InviteVisitorAsync(long agentId, long visitorId)
+    {
+        RequireTenant();
+        var agent = GetAgent(agentId);
+        if (agent.Status == AgentStatus.Offline)
+        {
+            throw new KefuStateException("Agent", agentId, $"Agent {agentId} is offline and cannot invite visitors.");
+        }
+
+        var visitor = await GetVisitorAsync(visitorId).ConfigureAwait(false);
+        if (OpenByVisitor.TryGetValue(visitorId, out var openId))
+        {
+            throw new KefuStateException("Visitor", visitorId, $"Visitor {visitorId} is already in conversation {openId}.");
+        }
+
+        var c = new ConversationRuntime
+        {
+            Id = NewId(),
+            TenantId = TenantId,
+            VisitorId = visitor.Id,
+            ChannelKind = ChannelKind.Web,
+            InvitingAgentId = agentId,
+            CreatedAt = Now,
+            State = ConversationState.Created,
+        };
+        Open[c.Id] = c;
+        OpenByVisitor[c.VisitorId] = c.Id;
+        Touch(c);
+        Emit(c.Id).SessionCreated = new ServiceSessionCreatedEvent { VisitorId = visitorId, ChannelKind = ChannelKind.Web, InvitingAgentId = agentId };
+        AssignTo(c, agent, null, "proactive invitation by the agent", picked: true);
+        return c.ToSnapshot();
+    }
+
+    // ---- Routing, queueing, assignment
+
+    private void Route(ConversationRuntime c, long? groupId, long? excludedAgentId, bool fromBot)
+    {
+        var request = new RoutingRequest(c.Id, c.VisitorId, c.ChannelKind, c.ChannelId, c.AssociationId, c.Entry, groupId, excludedAgentId, fromBot);
+        var decision = _s.Routing.Route(request, this);
+        switch (decision.Outcome)
+        {
+            case RoutingOutcome.Assign:
+                AssignTo(c, RequireDecisionAgent(decision), decision.GroupId, decision.Explanation, picked: false);
+                break;
+            case RoutingOutcome.Offer:
+                OfferTo(c, RequireDecisionAgent(decision), decision.GroupId, decision.Explanation);
+                break;
+            case RoutingOutcome.Bot when !fromBot && decision.RobotId is { } robotId:
+                StartBot(c, robotId);
+                break;
+            default:
+                Enqueue(c, decision.GroupId, decision.Explanation);
+                break;
+        }
+    }
+
+    private AgentRuntime RequireDecisionAgent(in RoutingDecision decision) =>
+        decision.AgentId is { } id && AgentsById.TryGetValue(id, out var agent)
+            ? agent
+            : throw new InvalidOperationException($"The routing policy {_s.Routing.GetType().Name} chose agent {decision.AgentId}, who does not exist.");
+
+    private void AssignTo(ConversationRuntime c, AgentRuntime agent, long? groupId, string explanation, bool picked)
+    {
+        var counted = c.State == ConversationState.Offered && c.AgentId == agent.Agent.Id;
+        var wait = RemoveFromQueue(c);
+        var firstPickUp = c.AssignedAt is null;
+        c.State = ConversationState.InService;
+        c.AgentId = agent.Agent.Id;
+        c.GroupId = groupId ?? c.GroupId;
+        c.AssignedAt ??= Now;
+        if (!counted)
+        {
+            agent.ActiveConversations++;
+        }
+
+        agent.IdleSince = Now;
+        Touch(c);
+        Emit(c.Id).SessionAssigned = new ServiceSessionAssignedEvent
+        {
+            AgentId = agent.Agent.Id,
+            GroupId = c.GroupId ?? 0,
+            Explanation = explanation,
+            QueueWaitMs = wait,
+            Picked = picked,
+        };
+        if (firstPickUp && Settings.Phrases.Welcome.Enabled)
+        {
+            AddSystemMessage(c, Settings.Phrases.Welcome.Text);
+        }
+
+        ArmTimers(c);
+    }
+
+    private void OfferTo(ConversationRuntime c, AgentRuntime agent, long? groupId, string explanation)
+    {
+        RemoveFromQueue(c);
+        c.State = ConversationState.Offered;
+        c.AgentId = agent.Agent.Id;
+        c.GroupId = groupId ?? c.GroupId;
+        c.OfferedAt = Now;
+        agent.ActiveConversations++;
+        Touch(c);
+        Emit(c.Id).SessionOffered = new ServiceSessionOfferedEvent { AgentId = agent.Agent.Id };
+        _ = explanation;
+    }
+
+    private void Enqueue(ConversationRuntime c, long? groupId, string reason)
+    {
+        RemoveFromQueue(c);
+        c.State = ConversationState.Queued;
+        c.GroupId = groupId;
+        c.QueuedAt = Now;
+        c.QueueEntry = new QueueEntry(c.Id, groupId, Now);
+        QueueList.Add(c.QueueEntry);
+        Touch(c);
+        var position = QueueList.Count(q => q.GroupId == groupId);
+        Emit(c.Id).SessionQueued = new ServiceSessionQueuedEvent { GroupId = groupId ?? 0, Position = position, Reason = reason };
+        var phrases = Settings.Phrases;
+        var text = phrases.QueueOverLimitEnabled && position > phrases.QueueOverLimitThreshold ? phrases.QueueOverLimitMessage : phrases.QueueMessage;
+        AddSystemMessage(c, text.Replace(CannedPhrases.QueuePositionPlaceholder, position.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        if (!AgentList.Any(a => a.Status is AgentStatus.Online or AgentStatus.Busy or AgentStatus.Rest) && !string.IsNullOrEmpty(phrases.NobodyOnline))
+        {
+            AddSystemMessage(c, phrases.NobodyOnline);
+        }
+    }
+
+    private long RemoveFromQueue(ConversationRuntime c)
+    {
+        if (c.QueueEntry is not { } entry)
+        {
+            return 0;
+        }
+
+        QueueList.Remove(entry);
+        c.QueueEntry = null;
+        var wait = (long)(Now - entry.QueuedAt).TotalMilliseconds;
+        c.QueueWaitMilliseconds += wait;
+        return wait;
+    }
+
+    private void Requeue(ConversationRuntime c, string reason)
+    {
+        if (c.AgentId is { } agentId && AgentsById.TryGetValue(agentId, out var agent) && c.State is ConversationState.InService or ConversationState.Offered)
+        {
+            agent.ActiveConversations--;
+        }
+
+        c.AgentId = null;
+        c.PendingTransferToAgentId = null;
+        Enqueue(c, c.GroupId, reason);
+    }
+
+    /// <summary>Gives an agent with spare capacity the waiting conversations the routing policy picks, in the same batch.</summary>
+    internal void Drain(AgentRuntime agent)
+    {
+        while (agent.Status == AgentStatus.Online && agent.HasSpareCapacity && QueueList.Count > 0)
+        {
+            var next = _s.Routing.SelectForAgent(agent, this);
+            if (next is null || !Open.TryGetValue(next.ConversationId, out var c) || c.State != ConversationState.Queued)
+            {
+                break;
+            }
+
+            AssignTo(c, agent, next.GroupId, "capacity freed: the oldest waiting conversation this agent may take", picked: false);
+        }
+    }
+
+    public Conversation PickFromQueue(long agentId, long conversationId)
+    {
+        RequireTenant();
+        var agent = GetAgent(agentId);
+        if (agent.Status == AgentStatus.Offline)
+        {
+            throw new KefuStateException("Agent", agentId, $"Agent {agentId} is offline and cannot pick conversations.");
+        }
+
+        var c = RequireOpen(conversationId);
+        if (c.State != ConversationState.Queued)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is not waiting in a queue (it is {c.State}).");
+        }
+
+        if (c.GroupId is { } group && !agent.IsMemberOf(group))
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} waits for skill group {group}, which agent {agentId} is not a member of.");
+        }
+
+        AssignTo(c, agent, c.GroupId, "picked from the queue by the agent", picked: true);
+        return c.ToSnapshot();
+    }
+
+    public Conversation AnswerOffer(long agentId, long conversationId, bool accept)
+    {
+        RequireTenant();
+        var agent = GetAgent(agentId);
+        var c = RequireOpen(conversationId);
+        if (c.State != ConversationState.Offered || c.AgentId != agentId)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is not offered to agent {agentId}.");
+        }
+
+        if (accept)
+        {
+            AssignTo(c, agent, c.GroupId, "offer accepted", picked: false);
+        }
+        else
+        {
+            agent.ActiveConversations--;
+            c.AgentId = null;
+            Route(c, c.GroupId, excludedAgentId: agentId, fromBot: false);
+        }
+
+        return c.ToSnapshot();
+    }
+
+    public IReadOnlyList<QueuePosition> GetQueue(long? groupId)
+    {
+        RequireTenant();
+        var result = new List<QueuePosition>();
+        var positions = new Dictionary<long, int>();
+        var tenantWide = 0;
+        foreach (var q in QueueList)
+        {
+            var position = q.GroupId is { } g ? positions[g] = positions.GetValueOrDefault(g) + 1 : ++tenantWide;
+            if (groupId is null || q.GroupId == groupId)
+            {
+                result.Add(new QueuePosition(q.ConversationId, Open[q.ConversationId].VisitorId, q.GroupId, q.QueuedAt, position));
+            }
+        }
+
+        return result;
+    }
+
+    public QueuePosition? GetQueuePosition(long conversationId)
+    {
+        RequireTenant();
+        var c = FindLoaded(conversationId) ?? throw new KefuNotFoundException("Conversation", conversationId);
+        if (c.QueueEntry is null)
+        {
+            return null;
+        }
+
+        return GetQueue(c.GroupId).First(q => q.ConversationId == conversationId);
+    }
+
+    // ---- Robots
+
+    private void StartBot(ConversationRuntime c, long robotId)
+    {
+        RemoveFromQueue(c);
+        c.State = ConversationState.Bot;
+        c.RobotId = robotId;
+        Touch(c);
+        ApplyBotTurn(c, _s.Bots.Start(TenantId, robotId, c.ToSnapshot()));
+    }
+
+    private void ApplyBotTurn(ConversationRuntime c, BotTurn turn)
+    {
+        foreach (var reply in turn.Replies)
+        {
+            AddMessage(c, ParticipantKind.Bot, c.RobotId ?? 0, MessageKind.Text, reply);
+        }
+
+        if (turn.HandOffToHuman && c.State == ConversationState.Bot)
+        {
+            Route(c, turn.TargetGroupId ?? c.GroupId, excludedAgentId: null, fromBot: true);
+        }
+    }
+
+    // ---- Messages (C9, C10)
+
+    /// <summary>Sends a message to a loaded conversation: the message path, allocation-lean.</summary>
+    public SendResult Send(ConversationRuntime c, Participant sender, MessageContent content, string? clientMessageId)
+    {
+        if (clientMessageId is not null && c.ByClientId is not null && c.ByClientId.TryGetValue(clientMessageId, out var existing))
+        {
+            return new SendResult(existing, MessageFilterAction.Allow, null, Duplicate: true);
+        }
+
+        if (c.IsClosed)
+        {
+            throw new KefuStateException("Conversation", c.Id, $"Conversation {c.Id} is closed; messages can no longer be sent to it.");
+        }
+
+        ArgumentNullException.ThrowIfNull(content);
+        content.Validate();
+        if (clientMessageId is { Length: 0 or > 100 })
+        {
+            throw new KefuValidationException("ClientMessageId", "1–100 characters or null");
+        }
+
+        switch (sender.Kind)
+        {
+            case ParticipantKind.Visitor when sender.Id != c.VisitorId:
+                throw new KefuStateException("Conversation", c.Id, $"Visitor {sender.Id} is not the visitor of conversation {c.Id}.");
+            case ParticipantKind.Visitor:
+                break;
+            case ParticipantKind.Agent when c.State != ConversationState.InService || c.AgentId != sender.Id:
+                throw new KefuStateException("Conversation", c.Id, $"Agent {sender.Id} is not serving conversation {c.Id} (it is {c.State}).");
+            case ParticipantKind.Agent:
+                break;
+            default:
+                throw new KefuValidationException("Sender.Kind", "Visitor or Agent");
+        }
+
+        var text = content.Text;
+        var action = MessageFilterAction.Allow;
+        string? notice = null;
+        if (!string.IsNullOrEmpty(text))
+        {
+            var verdict = _s.Filter.Inspect(TenantId, sender.Kind, text);
+            action = verdict.Action;
+            switch (action)
+            {
+                case MessageFilterAction.Block:
+                    notice = verdict.Notice ?? "The message contains words that are not allowed and was not sent.";
+                    var blocked = new MessageBlockedEvent { SenderKind = sender.Kind, SenderId = sender.Id, Reason = notice };
+                    if (verdict.Words is not null)
+                    {
+                        blocked.Words.AddRange(verdict.Words);
+                    }
+
+                    Emit(c.Id).MessageBlocked = blocked;
+                    return new SendResult(null, action, notice, Duplicate: false);
+                case MessageFilterAction.Mask:
+                    text = verdict.Text ?? text;
+                    break;
+                case MessageFilterAction.Remind:
+                    notice = sender.Kind == ParticipantKind.Agent ? verdict.Notice : null;
+                    break;
+            }
+        }
+
+        var sentiment = text is not null && _s.Analyzer.IsEnabled ? _s.Analyzer.Analyze(TenantId, sender.Kind, text) : null;
+        var message = new Message
+        {
+            Id = NewId(),
+            ConversationId = c.Id,
+            SenderKind = sender.Kind,
+            SenderId = sender.Id,
+            Kind = content.Kind,
+            Text = text,
+            Media = content.Media,
+            MenuItems = content.MenuItems,
+            ClientMessageId = clientMessageId,
+            SentAt = Now,
+            Masked = action == MessageFilterAction.Mask,
+            Sentiment = sentiment,
+        };
+        Append(c, message);
+        if (c.State == ConversationState.Bot && sender.Kind == ParticipantKind.Visitor && text is not null)
+        {
+            ApplyBotTurn(c, _s.Bots.Respond(new BotInput(TenantId, c.RobotId ?? 0, c.ToSnapshot(), text)));
+        }
+
+        return new SendResult(message, action, notice, Duplicate: false);
+    }
+
+    public async ValueTask<SendResult> SendAsync(long conversationId, Participant sender, MessageContent content, string? clientMessageId)
+    {
+        RequireTenant();
+        var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
+        return Send(c, sender, content, clientMessageId);
+    }
+
+    private void AddSystemMessage(ConversationRuntime c, string text) => AddMessage(c, ParticipantKind.System, 0, MessageKind.SystemNotice, text);
+
+    private void AddMessage(ConversationRuntime c, ParticipantKind sender, long senderId, MessageKind kind, string text) => Append(c, new Message
+    {
+        Id = NewId(),
+        ConversationId = c.Id,
+        SenderKind = sender,
+        SenderId = senderId,
+        Kind = kind,
+        Text = text,
+        SentAt = Now,
+    });
+
+    private void Append(ConversationRuntime c, Message m)
+    {
+        Commit.MessageList.Add(m);
+        c.MessageCount++;
+        c.LastMessageAt = Now;
+        if (m.ClientMessageId is not null)
+        {
+            (c.ByClientId ??= new(StringComparer.Ordinal))[m.ClientMessageId] = m;
+        }
+
+        if (m.SenderKind == ParticipantKind.Visitor)
+        {
+            c.VisitorMessageCount++;
+            c.LastVisitorMessageAt = Now;
+            c.FirstUnansweredVisitorMessageAt ??= Now;
+            c.VisitorReminderSent = false;
+        }
+        else if (m.SenderKind == ParticipantKind.Agent)
+        {
+            c.AgentMessageCount++;
+            c.LastAgentMessageAt = Now;
+            c.FirstAgentMessageAt ??= Now;
+            c.FirstUnansweredVisitorMessageAt = null;
+            c.AgentNoReplySent = false;
+            c.VisitorReminderSent = false;
+            var recent = c.RecentAgentMessages;
+            var horizon = Now - Settings.Conversations.RecallWindow;
+            var stale = 0;
+            while (stale < recent.Count && recent[stale].SentAt < horizon)
+            {
+                stale++;
+            }
+
+            if (stale > 0)
+            {
+                recent.RemoveRange(0, stale);
+            }
+
+            recent.Add(m);
+        }
+
+        Touch(c);
+        var e = new ServiceSessionMessageEvent
+        {
+            MessageId = m.Id,
+            SenderKind = m.SenderKind,
+            SenderId = m.SenderId,
+            Kind = m.Kind,
+            Text = m.Text ?? string.Empty,
+            ClientMessageId = m.ClientMessageId ?? string.Empty,
+            Masked = m.Masked,
+        };
+        if (m.Media is { } media)
+        {
+            e.MediaUrl = media.Url;
+            e.MediaName = media.Name;
+            e.MediaSize = media.Size;
+        }
+
+        if (m.MenuItems is not null)
+        {
+            e.MenuItems.AddRange(m.MenuItems);
+        }
+
+        if (m.Sentiment is { } s)
+        {
+            e.Sentiment = s.Label;
+            e.SentimentScore = s.Score;
+        }
+
+        Emit(c.Id).Message = e;
+        if (m.SenderKind is ParticipantKind.Visitor or ParticipantKind.Agent && HasTimers)
+        {
+            ArmTimers(c);
+        }
+    }
+
+    public async ValueTask<Message> RecallAsync(long conversationId, long agentId, long messageId)
+    {
+        RequireTenant();
+        var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
+        if (c.IsClosed)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is closed; its messages can no longer be recalled.");
+        }
+
+        var index = c.RecentAgentMessages.FindIndex(m => m.Id == messageId);
+        var message = index >= 0
+            ? c.RecentAgentMessages[index]
+            : await _s.Conversations.GetMessageAsync(TenantId, conversationId, messageId).ConfigureAwait(false)
+              ?? Commit.MessageList.LastOrDefault(m => m.Id == messageId && m.ConversationId == conversationId)
+              ?? throw new KefuNotFoundException("Message", messageId);
+        if (message.SenderKind != ParticipantKind.Agent || message.SenderId != agentId)
+        {
+            throw new KefuStateException("Message", messageId, $"Message {messageId} was not sent by agent {agentId}; only its sender can recall it.");
+        }
+
+        if (message.Recalled)
+        {
+            throw new KefuStateException("Message", messageId, $"Message {messageId} was already recalled.");
+        }
+
+        var window = Settings.Conversations.RecallWindow;
+        if (Now - message.SentAt > window)
+        {
+            throw new KefuStateException("Message", messageId,
+                $"Message {messageId} was sent {(Now - message.SentAt).TotalSeconds:F0} s ago; messages can only be recalled within {window.TotalSeconds:F0} s (RecallWindow).");
+        }
+
+        var recalled = message with { Recalled = true };
+        if (index >= 0)
+        {
+            c.RecentAgentMessages[index] = recalled;
+        }
+
+        if (recalled.ClientMessageId is not null && c.ByClientId is not null)
+        {
+            c.ByClientId[recalled.ClientMessageId] = recalled;
+        }
+
+        Commit.MessageList.Add(recalled);
+        Emit(c.Id).MessageRecalled = new MessageRecalledEvent { MessageId = messageId, AgentId = agentId };
+        return recalled;
+    }
+
+    public bool MarkRead(long conversationId, Participant reader, long upToMessageId)
+    {
+        RequireTenant();
+        var c = FindLoaded(conversationId) ?? throw new KefuNotFoundException("Conversation", conversationId);
+        RequireParticipant(c, reader);
+        if (reader.Kind == ParticipantKind.Visitor ? upToMessageId <= c.VisitorReadUpTo : upToMessageId <= c.AgentReadUpTo)
+        {
+            return false;
+        }
+
+        if (reader.Kind == ParticipantKind.Visitor)
+        {
+            c.VisitorReadUpTo = upToMessageId;
+        }
+        else
+        {
+            c.AgentReadUpTo = upToMessageId;
+        }
+
+        Touch(c);
+        Emit(c.Id).MessagesRead = new MessagesReadEvent { ReaderKind = reader.Kind, ReaderId = reader.Id, UpToMessageId = upToMessageId };
+        return true;
+    }
+
+    public bool Typing(long conversationId, long visitorId, string? text)
+    {
+        RequireTenant();
+        var c = RequireOpen(conversationId);
+        RequireParticipant(c, Participant.Visitor(visitorId));
+        var preview = text ?? string.Empty;
+        if (preview.Length > MessageContent.MaxTextLength)
+        {
+            throw new KefuValidationException("Text", $"at most {MessageContent.MaxTextLength} characters");
+        }
+
+        EmitTransient(c.Id).VisitorTyping = new VisitorTypingEvent { VisitorId = visitorId, PreviewText = preview };
+        return true;
+    }
+
+    // ---- Transfer (C11)
+
+    public Conversation RequestTransfer(long conversationId, long fromAgentId, long toAgentId, string? note)
+    {
+        RequireTenant();
+        var c = RequireServedBy(conversationId, fromAgentId);
+        var target = GetAgent(toAgentId);
+        note = Guard.OptionalText(note, 200, "Note");
+        if (toAgentId == fromAgentId)
+        {
+            throw new KefuValidationException("ToAgentId", "another agent than the one transferring");
+        }
+
+        if (!target.Agent.Enabled || target.Status == AgentStatus.Offline)
+        {
+            throw new KefuStateException("Agent", toAgentId, $"Agent {toAgentId} is offline and cannot receive a transfer.");
+        }
+
+        if (c.PendingTransferToAgentId is { } pending)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} already has a transfer waiting for agent {pending}.");
+        }
+
+        c.PendingTransferToAgentId = toAgentId;
+        Touch(c);
+        Emit(c.Id).TransferRequested = new ServiceSessionTransferRequestedEvent { FromAgentId = fromAgentId, ToAgentId = toAgentId, Note = note ?? string.Empty };
+        return c.ToSnapshot();
+    }
+
+    public Conversation AnswerTransfer(long conversationId, long agentId, bool accept)
+    {
+        RequireTenant();
+        var c = RequireOpen(conversationId);
+        if (c.PendingTransferToAgentId is not { } pending || (pending != agentId && !(c.AgentId == agentId && !accept)))
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} has no transfer waiting for agent {agentId}.");
+        }
+
+        if (!accept)
+        {
+            DeclinePendingTransfer(c, agentId);
+            return c.ToSnapshot();
+        }
+
+        var target = GetAgent(agentId);
+        if (target.Status == AgentStatus.Offline)
+        {
+            throw new KefuStateException("Agent", agentId, $"Agent {agentId} is offline and cannot accept a transfer.");
+        }
+
+        var from = c.AgentId is { } fromId ? AgentsById.GetValueOrDefault(fromId) : null;
+        if (from is not null)
+        {
+            from.ActiveConversations--;
+        }
+
+        target.ActiveConversations++;
+        target.IdleSince = Now;
+        c.AgentId = agentId;
+        c.PendingTransferToAgentId = null;
+        Touch(c);
+        Emit(c.Id).SessionTransferred = new ServiceSessionTransferredEvent { FromAgentId = from?.Agent.Id ?? 0, ToAgentId = agentId };
+        ArmTimers(c);
+        if (from is not null)
+        {
+            Drain(from);
+        }
+
+        return c.ToSnapshot();
+    }
+
+    private void DeclinePendingTransfer(ConversationRuntime c, long byAgentId)
+    {
+        var to = c.PendingTransferToAgentId ?? 0;
+        c.PendingTransferToAgentId = null;
+        Touch(c);
+        Emit(c.Id).TransferDeclined = new ServiceSessionTransferDeclinedEvent { FromAgentId = c.AgentId ?? 0, ToAgentId = to };
+        _ = byAgentId;
+    }
+
+    public Conversation TransferToGroup(long conversationId, long fromAgentId, long groupId)
+    {
+        RequireTenant();
+        var c = RequireServedBy(conversationId, fromAgentId);
+        GetGroup(groupId);
+        var from = GetAgent(fromAgentId);
+        from.ActiveConversations--;
+        c.AgentId = null;
+        c.PendingTransferToAgentId = null;
+        c.State = ConversationState.Created;
+        Touch(c);
+        Emit(c.Id).SessionTransferred = new ServiceSessionTransferredEvent { FromAgentId = fromAgentId, ToGroupId = groupId };
+        Route(c, groupId, excludedAgentId: fromAgentId, fromBot: false);
+        Drain(from);
+        return c.ToSnapshot();
+    }
+
+    // ---- Ending (C12)
+
+    public Conversation End(long conversationId, Participant by)
+    {
+        RequireTenant();
+        var c = FindLoaded(conversationId) ?? throw new KefuNotFoundException("Conversation", conversationId);
+        if (c.IsClosed)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is already closed.");
+        }
+
+        RequireParticipant(c, by);
+        CloseReason reason;
+        if (by.Kind == ParticipantKind.Agent)
+        {
+            if (c.State != ConversationState.InService)
+            {
+                throw new KefuStateException("Conversation", conversationId, $"Agent {by.Id} is not serving conversation {conversationId} (it is {c.State}).");
+            }
+
+            if (Settings.Conversations.MandatorySessionTagOnClose && c.TagIds.Count == 0)
+            {
+                throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} needs a session tag before it can be ended (MandatorySessionTagOnClose).");
+            }
+
+            reason = CloseReason.AgentEnded;
+        }
+        else
+        {
+            reason = c.State is ConversationState.Queued ? CloseReason.QueueAbandoned : CloseReason.VisitorEnded;
+        }
+
+        Close(c, reason, by.Kind);
+        return c.ToSnapshot();
+    }
+
+    internal void Close(ConversationRuntime c, CloseReason reason, ParticipantKind closedBy, string? closingText = null)
+    {
+        RemoveFromQueue(c);
+        var text = closingText ?? (Settings.Phrases.End.Enabled && c.State != ConversationState.Queued ? Settings.Phrases.End.Text : null);
+        if (text is not null)
+        {
+            AddSystemMessage(c, text);
+        }
+
+        AgentRuntime? agent = null;
+        if (c.AgentId is { } agentId && c.State is ConversationState.InService or ConversationState.Offered && AgentsById.TryGetValue(agentId, out agent))
+        {
+            agent.ActiveConversations--;
+        }
+
+        c.State = ConversationState.Closed;
+        c.ClosedAt = Now;
+        c.CloseReason = reason;
+        c.PendingTransferToAgentId = null;
+        Touch(c);
+        Emit(c.Id).SessionClosed = new ServiceSessionClosedEvent
+        {
+            VisitorId = c.VisitorId,
+            AgentId = c.AgentId ?? 0,
+            Reason = reason,
+            ClosedBy = closedBy,
+            CreatedAtMs = c.CreatedAt.ToUnixTimeMilliseconds(),
+            AssignedAtMs = c.AssignedAt?.ToUnixTimeMilliseconds() ?? 0,
+            FirstAgentMessageAtMs = c.FirstAgentMessageAt?.ToUnixTimeMilliseconds() ?? 0,
+            MessageCount = c.MessageCount,
+        };
+        if (closedBy == ParticipantKind.Agent && c.Rating is null)
+        {
+            c.RatingInvited = true;
+            Emit(c.Id).RatingInvited = new RatingInvitedEvent { AgentId = c.AgentId ?? 0, Automatic = true };
+        }
+
+        Open.Remove(c.Id);
+        OpenByVisitor.Remove(c.VisitorId);
+        c.ByClientId = null;
+        c.RecentAgentMessages.Clear();
+        RememberClosed(c);
+        if (agent is not null)
+        {
+            Drain(agent);
+        }
+    }
+
+    // ---- Rating (C13)
+
+    public async ValueTask<Conversation> InviteRatingAsync(long conversationId, long agentId)
+    {
+        RequireTenant();
+        var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
+        if (c.AgentId != agentId)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Agent {agentId} did not serve conversation {conversationId}.");
+        }
+
+        if (c.Rating is not null)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is already rated; a rating can be given once.");
+        }
+
+        c.RatingInvited = true;
+        Touch(c);
+        Emit(c.Id).RatingInvited = new RatingInvitedEvent { AgentId = agentId, Automatic = false };
+        return c.ToSnapshot();
+    }
+
+    public async ValueTask<Conversation> RateAsync(long conversationId, long visitorId, RatingInput input)
+    {
+        RequireTenant();
+        ArgumentNullException.ThrowIfNull(input);
+        var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
+        if (c.VisitorId != visitorId)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Visitor {visitorId} is not the visitor of conversation {conversationId}.");
+        }
+
+        if (c.Rating is not null)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is already rated; a rating can be given once.");
+        }
+
+        if (c.AssignedAt is null)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} was never served by an agent and cannot be rated.");
+        }
+
+        var settings = Settings.Rating;
+        Guard.Range(input.Level, 1, settings.Levels, "Level");
+        var allowed = input.Level - 1 < settings.TagsByLevel.Count ? settings.TagsByLevel[input.Level - 1] : [];
+        var tags = (input.Tags ?? []).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var tag in tags)
+        {
+            if (!allowed.Contains(tag, StringComparer.Ordinal))
+            {
+                throw new KefuValidationException("Tags", allowed.Count == 0 ? "empty for this level" : $"tags of level {input.Level}: {string.Join(", ", allowed)}", $"'{tag}' is not one");
+            }
+        }
+
+        var comment = Guard.OptionalText(input.Comment, 500, "Comment");
+        if (comment is not null && !settings.CommentEnabled)
+        {
+            throw new KefuValidationException("Comment", "empty: comments are switched off (RatingSettings.CommentEnabled)");
+        }
+
+        c.Rating = new Rating(input.Level, settings.Levels, tags, comment, Now);
+        Touch(c);
+        var e = new RatingSubmittedEvent { Level = input.Level, LevelCount = settings.Levels, Comment = comment ?? string.Empty, AgentId = c.AgentId ?? 0 };
+        e.Tags.AddRange(tags);
+        Emit(c.Id).RatingSubmitted = e;
+        return c.ToSnapshot();
+    }
+
+    // ---- Wrap-up (C14), tags and notes (C17)
+
+    public async ValueTask<Conversation> SaveWrapUpAsync(long conversationId, long agentId, WrapUpInput input, bool submit)
+    {
+        RequireTenant();
+        ArgumentNullException.ThrowIfNull(input);
+        var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
+        if (c.AgentId != agentId)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Agent {agentId} did not serve conversation {conversationId}.");
+        }
+
+        if (c.WrapUp is { Submitted: true })
+        {
+            throw new KefuStateException("Conversation", conversationId, $"The wrap-up of conversation {conversationId} was submitted and can no longer change.");
+        }
+
+        if (input.ProblemTypeId is { } problem && !Categories.ContainsKey(problem))
+        {
+            throw new KefuNotFoundException("WrapUpCategory", problem);
+        }
+
+        var detail = Guard.OptionalText(input.Detail, 2000, "Detail");
+        var reply = Guard.OptionalText(input.Reply, 2000, "Reply");
+        if (submit && input.ProblemTypeId is null)
+        {
+            throw new KefuValidationException("ProblemTypeId", "set to submit a wrap-up (a draft may leave it empty)");
+        }
+
+        if (submit && input.Resolved is null)
+        {
+            throw new KefuValidationException("Resolved", "set to submit a wrap-up (a draft may leave it empty)");
+        }
+
+        c.WrapUp = new WrapUp
+        {
+            ProblemTypeId = input.ProblemTypeId,
+            Resolved = input.Resolved,
+            Detail = detail,
+            Reply = reply,
+            Submitted = submit,
+            AgentId = agentId,
+            SavedAt = Now,
+        };
+        Touch(c);
+        Emit(c.Id).WrapUpSaved = new WrapUpSavedEvent { ProblemTypeId = input.ProblemTypeId ?? 0, Resolved = input.Resolved ?? false, Submitted = submit, AgentId = agentId };
+        return c.ToSnapshot();
+    }
+
+    public async ValueTask<Conversation> SetSessionTagsAsync(long conversationId, long agentId, IReadOnlyList<long> tagIds, string? note)
+    {
+        RequireTenant();
+        ArgumentNullException.ThrowIfNull(tagIds);
+        var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
+        if (c.AgentId != agentId)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Agent {agentId} did not serve conversation {conversationId}.");
+        }
+
+        foreach (var tagId in tagIds)
+        {
+            if (!Tags.TryGetValue(tagId, out var tag) || tag.Scope != TagScope.Session)
+            {
+                throw new KefuNotFoundException("SessionTag", tagId);
+            }
+        }
+
+        note = Guard.OptionalText(note, 500, "Note");
+        c.TagIds = [.. tagIds.Distinct()];
+        c.Note = note;
+        Touch(c);
+        var e = new ServiceSessionTagsChangedEvent { Note = note ?? string.Empty };
+        e.TagIds.AddRange(c.TagIds);
+        Emit(c.Id).SessionTagsChanged = e;
+        return c.ToSnapshot();
+    }
+
+    // ---- CRM and tickets (C21)
+
+    public async ValueTask<CrmParameters> GetCrmParametersAsync(long conversationId, long agentId)
+    {
+        RequireTenant();
+        var agent = GetAgent(agentId).Agent;
+        var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
+        var visitor = await GetVisitorAsync(c.VisitorId).ConfigureAwait(false);
+        return new CrmParameters(agentId, visitor.Id, agent.Email, TenantId, agent.DisplayName, visitor.ImId);
+    }
+
+    public async ValueTask<long> RequestTicketAsync(long conversationId, long agentId, string title, string? description)
+    {
+        RequireTenant();
+        title = Guard.Text(title, 200, "Title");
+        description = Guard.OptionalText(description, 5000, "Description");
+        var crm = await GetCrmParametersAsync(conversationId, agentId).ConfigureAwait(false);
+        var e = Emit(conversationId);
+        e.TicketRequested = new TicketRequestedEvent
+        {
+            AgentId = agentId,
+            VisitorId = crm.UserId,
+            Title = title,
+            Description = description ?? string.Empty,
+            CrmAgentEmail = crm.Email ?? string.Empty,
+            CrmAgentName = crm.AgentName,
+            VisitorImId = crm.VisitorImId ?? string.Empty,
+        };
+        return e.EventId;
+    }
+
+    // ---- Reads
+
+    public Conversation? GetLoadedConversation(long conversationId) => FindLoaded(conversationId)?.ToSnapshot();
+
+    public IReadOnlyList<Conversation> ListOpen(long? agentId) =>
+        [.. Open.Values.Where(c => agentId is null || c.AgentId == agentId).OrderBy(c => c.Id).Select(c => c.ToSnapshot())];
+
+    // ---- Helpers
+
+    private ConversationRuntime RequireOpen(long conversationId)
+    {
+        if (Open.TryGetValue(conversationId, out var c))
+        {
+            return c;
+        }
+
+        if (RecentlyClosed.ContainsKey(conversationId))
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is closed.");
+        }
+
+        throw new KefuNotFoundException("Conversation", conversationId);
+    }
+
+    private ConversationRuntime RequireServedBy(long conversationId, long agentId)
+    {
+        var c = RequireOpen(conversationId);
+        if (c.State != ConversationState.InService || c.AgentId != agentId)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Agent {agentId} is not serving conversation {conversationId} (it is {c.State}).");
+        }
+
+        return c;
+    }
+
+    private static void RequireParticipant(ConversationRuntime c, Participant p)
+    {
+        var ok = p.Kind switch
+        {
+            ParticipantKind.Visitor => p.Id == c.VisitorId,
+            ParticipantKind.Agent => p.Id == c.AgentId,
+            _ => false,
+        };
+        if (!ok)
+        {
+            throw new KefuStateException("Conversation", c.Id, $"{p.Kind} {p.Id} is not a participant of conversation {c.Id}.");
+        }
+    }
+}

@@ -1,0 +1,354 @@
+using Kefu.Events;
+using Kefu.Model;
+using Kefu.Routing;
+using Kefu.Storage;
+
+namespace Kefu.Engine;
+
+/// <summary>
+/// One tenant's state, owned by its worker: only the worker thread reads or writes it, so nothing here locks.
+/// Commands validate first and change state after, so a refused command leaves everything as it was; what they
+/// change is recorded in the current batch (<see cref="Commit"/>) and committed with the events they emitted.
+/// </summary>
+internal sealed partial class TenantState : IRoutingView
+{
+    private readonly EngineServices _s;
+    private readonly List<ConversationRuntime> _dirty = [];
+    private readonly List<KefuEvent> _transient = [];
+    private readonly Queue<long> _closedOrder = new();
+    private Checkpoint _checkpoint;
+
+    public TenantState(long tenantId, EngineServices services)
+    {
+        TenantId = tenantId;
+        _s = services;
+        Commit = new TenantCommit(tenantId);
+        Settings = services.Options.DefaultTenantSettings;
+    }
+
+    public long TenantId { get; }
+    public Tenant? Tenant { get; private set; }
+    public TenantSettings Settings { get; private set; }
+    public DateTimeOffset Now { get; private set; }
+    public long Sequence { get; private set; }
+    public TenantCommit Commit { get; }
+    public IReadOnlyList<KefuEvent> TransientEvents => _transient;
+    public EngineServices Services => _s;
+
+    // Directory.
+    internal readonly Dictionary<long, Department> Departments = [];
+    internal readonly Dictionary<long, Role> Roles = [];
+    internal readonly Dictionary<long, AgentRuntime> AgentsById = [];
+    internal readonly List<AgentRuntime> AgentList = [];
+    internal readonly Dictionary<long, SkillGroup> Groups = [];
+    internal readonly Dictionary<long, Channel> Channels = [];
+    internal readonly Dictionary<long, Association> Associations = [];
+    internal readonly Dictionary<long, TagDefinition> Tags = [];
+    internal readonly Dictionary<long, WrapUpCategory> Categories = [];
+    internal readonly Dictionary<long, QuickReplyFolder> Folders = [];
+    internal readonly Dictionary<long, QuickReply> QuickReplies = [];
+
+    // Conversations.
+    internal readonly Dictionary<long, ConversationRuntime> Open = [];
+    internal readonly Dictionary<long, long> OpenByVisitor = [];
+    internal readonly List<QueueEntry> QueueList = [];
+    internal readonly Dictionary<long, ConversationRuntime> RecentlyClosed = [];
+    internal readonly Dictionary<long, Visitor> Visitors = [];
+
+    // IRoutingView
+    IReadOnlyList<IRoutingAgent> IRoutingView.Agents => AgentList;
+    IReadOnlyList<IQueuedConversation> IRoutingView.Queue => QueueList;
+    SkillGroup? IRoutingView.FindGroup(long groupId) => Groups.GetValueOrDefault(groupId);
+
+    /// <summary>Loads the tenant from the stores; a tenant that does not exist yet loads empty.</summary>
+    public async ValueTask LoadAsync(CancellationToken cancellationToken)
+    {
+        Now = _s.Time.GetUtcNow();
+        var snapshot = await _s.Directory.LoadTenantAsync(TenantId, cancellationToken).ConfigureAwait(false);
+        if (snapshot is null)
+        {
+            return;
+        }
+
+        Tenant = snapshot.Tenant;
+        Settings = snapshot.Settings;
+        Sequence = snapshot.LastEventSequence;
+        foreach (var entity in snapshot.Directory.OrderBy(e => e.Id))
+        {
+            LoadEntity(entity);
+        }
+
+        foreach (var group in Groups.Values)
+        {
+            foreach (var member in group.MemberIds)
+            {
+                AgentsById.GetValueOrDefault(member)?.Groups.Add(group.Id);
+            }
+        }
+
+        var open = await _s.Conversations.ListOpenConversationsAsync(TenantId, cancellationToken).ConfigureAwait(false);
+        foreach (var snapshotConversation in open.OrderBy(c => c.QueuedAt ?? c.CreatedAt).ThenBy(c => c.Id))
+        {
+            var c = ConversationRuntime.FromSnapshot(snapshotConversation);
+            Open[c.Id] = c;
+            OpenByVisitor[c.VisitorId] = c.Id;
+            if (c.State == ConversationState.Queued)
+            {
+                c.QueueEntry = new QueueEntry(c.Id, c.GroupId, c.QueuedAt ?? c.CreatedAt);
+                QueueList.Add(c.QueueEntry);
+            }
+            else if (c.AgentId is { } agentId && c.State is ConversationState.InService && AgentsById.TryGetValue(agentId, out var agent))
+            {
+                agent.ActiveConversations++;
+            }
+
+            await LoadMessageIndexAsync(c, cancellationToken).ConfigureAwait(false);
+            ArmTimers(c);
+        }
+    }
+
+    private async ValueTask LoadMessageIndexAsync(ConversationRuntime c, CancellationToken cancellationToken)
+    {
+        long? before = null;
+        var recallFrom = Now - Settings.Conversations.RecallWindow;
+        while (true)
+        {
+            var page = await _s.Conversations.GetMessagesAsync(TenantId, c.Id, before, 500, cancellationToken).ConfigureAwait(false);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var m in page)
+            {
+                if (m.ClientMessageId is not null)
+                {
+                    (c.ByClientId ??= new(StringComparer.Ordinal))[m.ClientMessageId] = m;
+                }
+
+                if (m.SenderKind == ParticipantKind.Agent && m.SentAt >= recallFrom)
+                {
+                    c.RecentAgentMessages.Add(m);
+                }
+            }
+
+            before = page[0].Id;
+        }
+
+        c.RecentAgentMessages.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+    }
+
+    private void LoadEntity(IDirectoryEntity entity)
+    {
+        switch (entity)
+        {
+            case Department d: Departments[d.Id] = d; break;
+            case Role r: Roles[r.Id] = r; break;
+            case Agent a:
+                var runtime = new AgentRuntime(a, Now);
+                AgentsById[a.Id] = runtime;
+                AgentList.Add(runtime);
+                break;
+            case SkillGroup g: Groups[g.Id] = g; break;
+            case Channel ch: Channels[ch.Id] = ch; break;
+            case Association a: Associations[a.Id] = a; break;
+            case TagDefinition t: Tags[t.Id] = t; break;
+            case WrapUpCategory w: Categories[w.Id] = w; break;
+            case QuickReplyFolder f: Folders[f.Id] = f; break;
+            case QuickReply q: QuickReplies[q.Id] = q; break;
+            default: throw new InvalidOperationException($"Unknown directory entity {entity.GetType().Name}.");
+        }
+    }
+
+    public bool Exists => Tenant is not null;
+
+    public void RequireTenant()
+    {
+        if (Tenant is null)
+        {
+            throw new KefuNotFoundException("Tenant", TenantId);
+        }
+    }
+
+    // ---- Batch bookkeeping
+
+    private readonly record struct Checkpoint(int Directory, int Messages, int Visitors, int Events, int Dirty, int Transient, long Sequence, Tenant? Tenant, TenantSettings? Settings);
+
+    /// <summary>Starts applying one work item at <paramref name="now"/>.</summary>
+    public void BeginItem(DateTimeOffset now)
+    {
+        Now = now;
+        _checkpoint = new Checkpoint(Commit.DirectoryList.Count, Commit.MessageList.Count, Commit.VisitorList.Count, Commit.EventList.Count,
+            _dirty.Count, _transient.Count, Sequence, Commit.Tenant, Commit.Settings);
+    }
+
+    /// <summary>Drops what a refused item recorded in the batch.</summary>
+    public void RollbackItem()
+    {
+        var cp = _checkpoint;
+        Truncate(Commit.DirectoryList, cp.Directory);
+        Truncate(Commit.MessageList, cp.Messages);
+        Truncate(Commit.VisitorList, cp.Visitors);
+        Truncate(Commit.EventList, cp.Events);
+        Truncate(_transient, cp.Transient);
+        for (var i = cp.Dirty; i < _dirty.Count; i++)
+        {
+            _dirty[i].Dirty = false;
+        }
+
+        Truncate(_dirty, cp.Dirty);
+        Sequence = cp.Sequence;
+        Commit.Tenant = cp.Tenant;
+        Commit.Settings = cp.Settings;
+
+        static void Truncate<T>(List<T> list, int count) => list.RemoveRange(count, list.Count - count);
+    }
+
+    /// <summary>Completes the batch: snapshots every conversation it changed.</summary>
+    public TenantCommit PrepareCommit()
+    {
+        foreach (var c in _dirty)
+        {
+            Commit.ConversationList.Add(c.ToSnapshot());
+            c.Dirty = false;
+        }
+
+        _dirty.Clear();
+        return Commit;
+    }
+
+    /// <summary>After a commit: clears the batch, forgets old closed conversations, and sets the timer.</summary>
+    public void AfterCommit()
+    {
+        Commit.Clear();
+        _transient.Clear();
+        var limit = _s.Options.ClosedConversationCacheSize;
+        while (_closedOrder.Count > limit)
+        {
+            RecentlyClosed.Remove(_closedOrder.Dequeue());
+        }
+
+        ScheduleTimer();
+    }
+
+    // ---- Recording changes
+
+    internal KefuEvent Emit(long conversationId = 0)
+    {
+        var e = new KefuEvent
+        {
+            EventId = _s.Ids.NextId(),
+            TenantId = TenantId,
+            Sequence = ++Sequence,
+            OccurredAtMs = Now.ToUnixTimeMilliseconds(),
+            ConversationId = conversationId,
+        };
+        Commit.EventList.Add(e);
+        return e;
+    }
+
+    /// <summary>An event that is published but not stored (typing previews): it has sequence 0.</summary>
+    internal KefuEvent EmitTransient(long conversationId)
+    {
+        var e = new KefuEvent
+        {
+            EventId = _s.Ids.NextId(),
+            TenantId = TenantId,
+            OccurredAtMs = Now.ToUnixTimeMilliseconds(),
+            ConversationId = conversationId,
+        };
+        _transient.Add(e);
+        return e;
+    }
+
+    internal void Save(IDirectoryEntity entity) => Commit.DirectoryList.Add(new DirectoryChange(entity.GetType().Name, entity.Id, entity));
+
+    internal void Deleted(string kind, long id) => Commit.DirectoryList.Add(new DirectoryChange(kind, id, null));
+
+    internal void DirectoryChanged(string kind, long id, ChangeKind change = ChangeKind.Upserted)
+        => Emit().DirectoryChanged = new DirectoryChangedEvent { EntityKind = kind, EntityId = id, Change = change };
+
+    internal void Touch(ConversationRuntime c)
+    {
+        if (!c.Dirty)
+        {
+            c.Dirty = true;
+            _dirty.Add(c);
+        }
+    }
+
+    internal void SaveVisitor(Visitor visitor)
+    {
+        Visitors[visitor.Id] = visitor;
+        Commit.VisitorList.Add(visitor);
+    }
+
+    internal void SaveSettings(TenantSettings settings)
+    {
+        Settings = settings;
+        Commit.Settings = settings;
+    }
+
+    internal void SaveTenant(Tenant tenant)
+    {
+        Tenant = tenant;
+        Commit.Tenant = tenant;
+    }
+
+    internal long NewId() => _s.Ids.NextId();
+
+    internal void RememberClosed(ConversationRuntime c)
+    {
+        if (RecentlyClosed.TryAdd(c.Id, c))
+        {
+            _closedOrder.Enqueue(c.Id);
+        }
+    }
+
+    // ---- Lookups
+
+    internal AgentRuntime GetAgent(long agentId) =>
+        AgentsById.TryGetValue(agentId, out var agent) ? agent : throw new KefuNotFoundException("Agent", agentId);
+
+    internal SkillGroup GetGroup(long groupId) =>
+        Groups.TryGetValue(groupId, out var group) ? group : throw new KefuNotFoundException("SkillGroup", groupId);
+
+    internal ConversationRuntime? FindLoaded(long conversationId) =>
+        Open.TryGetValue(conversationId, out var c) ? c : RecentlyClosed.GetValueOrDefault(conversationId);
+
+    internal async ValueTask<ConversationRuntime> GetConversationAsync(long conversationId)
+    {
+        var loaded = FindLoaded(conversationId);
+        if (loaded is not null)
+        {
+            return loaded;
+        }
+
+        var stored = await _s.Conversations.GetConversationAsync(TenantId, conversationId).ConfigureAwait(false)
+            ?? throw new KefuNotFoundException("Conversation", conversationId);
+        var c = ConversationRuntime.FromSnapshot(stored);
+        if (c.IsClosed)
+        {
+            RememberClosed(c);
+        }
+        else
+        {
+            Open[c.Id] = c;
+        }
+
+        return c;
+    }
+
+    internal async ValueTask<Visitor> GetVisitorAsync(long visitorId)
+    {
+        if (Visitors.TryGetValue(visitorId, out var visitor))
+        {
+            return visitor;
+        }
+
+        visitor = await _s.Conversations.GetVisitorAsync(TenantId, visitorId).ConfigureAwait(false)
+            ?? throw new KefuNotFoundException("Visitor", visitorId);
+        Visitors[visitorId] = visitor;
+        return visitor;
+    }
+}

@@ -1,0 +1,238 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Kefu.Engine;
+
+/// <summary>
+/// The one sequential worker of a tenant. Commands arrive through an unbounded channel and are applied in order;
+/// each batch (up to <see cref="KefuOptions.MaxBatchSize"/> items) is committed with the events it produced in one
+/// store transaction, the events are published, and only then are the callers acknowledged. A batch that cannot be
+/// committed fails all its callers and the worker reloads the tenant from the store, so memory never runs ahead of it.
+/// </summary>
+internal sealed class TenantWorker : IAsyncDisposable
+{
+    private readonly long _tenantId;
+    private readonly EngineServices _s;
+    private readonly Channel<WorkItem> _channel = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    public TenantWorker(long tenantId, EngineServices services)
+    {
+        _tenantId = tenantId;
+        _s = services;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public void Post(WorkItem item)
+    {
+        if (!_channel.Writer.TryWrite(item))
+        {
+            throw new ObjectDisposedException(nameof(KefuEngine), "The Kefu engine is shutting down.");
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var state = await LoadAsync().ConfigureAwait(false);
+        var reader = _channel.Reader;
+        var batch = new List<WorkItem>(_s.Options.MaxBatchSize);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            Exception? poison = null;
+            while (batch.Count < _s.Options.MaxBatchSize && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                var now = item.FixedTime ?? _s.Time.GetUtcNow();
+                state.BeginItem(now < state.Now ? state.Now : now);
+                try
+                {
+                    await item.ExecuteAsync(state).ConfigureAwait(false);
+                }
+                catch (KefuException refusal)
+                {
+                    state.RollbackItem();
+                    item.Refuse(refusal);
+                }
+                catch (Exception ex)
+                {
+                    // A bug (in Kefu or in a seam implementation) may have left the state half-changed:
+                    // refuse the whole batch and reload from the store.
+                    _s.Logger.LogError(ex, "Tenant {TenantId}: a command failed unexpectedly; the batch is discarded and the tenant reloaded.", _tenantId);
+                    poison = ex;
+                    break;
+                }
+            }
+
+            if (poison is not null)
+            {
+                FailAll(batch, poison);
+                state = await ReloadAsync(state).ConfigureAwait(false);
+                continue;
+            }
+
+            var commit = state.PrepareCommit();
+            try
+            {
+                if (!commit.IsEmpty)
+                {
+                    await _s.CommitStore.CommitAsync(commit).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                _s.Logger.LogError(ex, "Tenant {TenantId}: a batch of {Count} commands could not be committed; they are failed and the tenant reloaded.", _tenantId, batch.Count);
+                FailAll(batch, new KefuException(KefuErrorKind.InvalidState, "The command could not be committed; it was not applied. Retry it.", ex));
+                state = await ReloadAsync(state).ConfigureAwait(false);
+                continue;
+            }
+
+            await PublishAsync(commit.EventList, state.TransientEvents).ConfigureAwait(false);
+            foreach (var item in batch)
+            {
+                item.Complete();
+            }
+
+            batch.Clear();
+            state.AfterCommit();
+        }
+
+        state.DisposeTimer();
+    }
+
+    private async ValueTask PublishAsync(IReadOnlyList<Events.KefuEvent> events, IReadOnlyList<Events.KefuEvent> transient)
+    {
+        try
+        {
+            if (events.Count > 0)
+            {
+                await _s.Transport.PublishAsync(_tenantId, events).ConfigureAwait(false);
+                await _s.Dispatcher.DispatchAsync(_tenantId, events).ConfigureAwait(false);
+            }
+
+            if (transient.Count > 0)
+            {
+                await _s.Transport.PublishAsync(_tenantId, transient).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The batch is committed: its events stay in the outbox and are published again when the tenant reloads.
+            _s.Logger.LogError(ex, "Tenant {TenantId}: publishing committed events failed; they stay in the outbox.", _tenantId);
+        }
+    }
+
+    private static void FailAll(List<WorkItem> batch, Exception ex)
+    {
+        foreach (var item in batch)
+        {
+            item.Fail(ex);
+        }
+
+        batch.Clear();
+    }
+
+    private async Task<TenantState> LoadAsync()
+    {
+        var state = new TenantState(_tenantId, _s);
+        state.TimerFired = at => _channel.Writer.TryWrite(new TimerTickWorkItem(at));
+        await state.LoadAsync(CancellationToken.None).ConfigureAwait(false);
+        await RedeliverPendingAsync().ConfigureAwait(false);
+        state.AfterCommit();
+        return state;
+    }
+
+    private async Task<TenantState> ReloadAsync(TenantState old)
+    {
+        old.DisposeTimer();
+        while (true)
+        {
+            try
+            {
+                return await LoadAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _s.Logger.LogError(ex, "Tenant {TenantId}: reloading from the store failed; retrying in 1 s.", _tenantId);
+                await Task.Delay(TimeSpan.FromSeconds(1), _s.Time).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Events committed by an earlier run but not dispatched (a crash between commit and publish) go out again: at least once.</summary>
+    private async Task RedeliverPendingAsync()
+    {
+        long after = 0;
+        while (true)
+        {
+            var pending = await _s.Outbox.ReadPendingAsync(_tenantId, after, 1024).ConfigureAwait(false);
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            await _s.Transport.PublishAsync(_tenantId, pending).ConfigureAwait(false);
+            await _s.Dispatcher.DispatchAsync(_tenantId, pending).ConfigureAwait(false);
+            after = pending[^1].Sequence;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private sealed class TimerTickWorkItem(DateTimeOffset firedAt) : WorkItem<bool>
+    {
+        public override DateTimeOffset? FixedTime => firedAt;
+
+        public override ValueTask ExecuteAsync(TenantState state)
+        {
+            state.TimerConsumed();
+            SetResult(state.OnTimerTick());
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+/// <summary>The message path's work item: pooled, so sending a message allocates no command object.</summary>
+internal sealed class SendMessageWorkItem : WorkItem<Model.SendResult>
+{
+    private ItemPool<SendMessageWorkItem>? _pool;
+    private long _conversationId;
+    private Model.Participant _sender;
+    private Model.MessageContent? _content;
+    private string? _clientMessageId;
+
+    public static SendMessageWorkItem Rent(ItemPool<SendMessageWorkItem> pool, long conversationId, Model.Participant sender, Model.MessageContent content, string? clientMessageId)
+    {
+        var item = pool.Rent() ?? new SendMessageWorkItem();
+        item._pool = pool;
+        item._conversationId = conversationId;
+        item._sender = sender;
+        item._content = content;
+        item._clientMessageId = clientMessageId;
+        return item;
+    }
+
+    public override ValueTask ExecuteAsync(TenantState state)
+    {
+        if (state.Exists && state.Open.TryGetValue(_conversationId, out var c))
+        {
+            SetResult(state.Send(c, _sender, _content!, _clientMessageId));
+            return ValueTask.CompletedTask;
+        }
+
+        return SlowAsync(state);
+    }
+
+    private async ValueTask SlowAsync(TenantState state) => SetResult(await state.SendAsync(_conversationId, _sender, _content!, _clientMessageId).ConfigureAwait(false));
+
+    protected override void OnConsumed()
+    {
+        _content = null;
+        _clientMessageId = null;
+        ResetCore();
+        _pool?.Return(this);
+    }
+}

@@ -1,0 +1,517 @@
+using System.Collections.Concurrent;
+using Kefu.Events;
+using Kefu.Model;
+
+namespace Kefu.Storage.InMemory;
+
+/// <summary>
+/// The in-memory store: every storage interface of Core, for tests and for trying Kefu out. Each tenant's data sits
+/// in its own partition behind its own lock, so tenants commit in parallel. Nothing survives the process.
+/// </summary>
+internal sealed class InMemoryKefuStore :
+    ITenantCommitStore, IDirectoryStore, IConversationStore, IOutboxStore, IConfigurationDocumentStore, IAggregateStore
+{
+    private readonly ConcurrentDictionary<long, Partition> _partitions = new();
+    private readonly Lock _organisationLock = new();
+    private TenantTemplate? _template;
+
+    private Partition For(long tenantId) => _partitions.GetOrAdd(tenantId, static _ => new Partition());
+
+    private bool TryGet(long tenantId, out Partition partition) => _partitions.TryGetValue(tenantId, out partition!);
+
+    // ---- ITenantCommitStore
+
+    public ValueTask CommitAsync(TenantCommit commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        var p = For(commit.TenantId);
+        lock (p.Gate)
+        {
+            if (commit.Tenant is not null)
+            {
+                p.Tenant = commit.Tenant;
+            }
+
+            if (commit.Settings is not null)
+            {
+                p.Settings = commit.Settings;
+            }
+
+            foreach (var change in commit.DirectoryList)
+            {
+                if (change.Entity is null)
+                {
+                    p.Directory.Remove(change.Id);
+                }
+                else
+                {
+                    p.Directory[change.Id] = change.Entity;
+                }
+            }
+
+            foreach (var visitor in commit.VisitorList)
+            {
+                p.Visitors[visitor.Id] = visitor;
+            }
+
+            foreach (var conversation in commit.ConversationList)
+            {
+                if (!p.Conversations.ContainsKey(conversation.Id))
+                {
+                    p.ConversationOrder.Add(conversation.Id);
+                    if (!p.VisitorConversations.TryGetValue(conversation.VisitorId, out var list))
+                    {
+                        p.VisitorConversations[conversation.VisitorId] = list = [];
+                    }
+
+                    list.Add(conversation.Id);
+                }
+
+                p.Conversations[conversation.Id] = conversation;
+            }
+
+            foreach (var message in commit.MessageList)
+            {
+                if (!p.Messages.TryGetValue(message.ConversationId, out var list))
+                {
+                    p.Messages[message.ConversationId] = list = [];
+                }
+
+                if (list.Count == 0 || list[^1].Id < message.Id)
+                {
+                    list.Add(message);
+                }
+                else
+                {
+                    var index = IndexOf(list, message.Id);
+                    if (index >= 0)
+                    {
+                        list[index] = message;
+                    }
+                    else
+                    {
+                        list.Insert(~index, message);
+                    }
+                }
+            }
+
+            foreach (var e in commit.EventList)
+            {
+                p.Outbox.Enqueue(e);
+                p.LastSequence = e.Sequence;
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static int IndexOf(List<Message> list, long id)
+    {
+        int lo = 0, hi = list.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var value = list[mid].Id;
+            if (value == id)
+            {
+                return mid;
+            }
+
+            if (value < id)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return ~lo;
+    }
+
+    // ---- IDirectoryStore
+
+    public ValueTask<TenantSnapshot?> LoadTenantAsync(long tenantId, CancellationToken cancellationToken = default)
+    {
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<TenantSnapshot?>(null);
+        }
+
+        lock (p.Gate)
+        {
+            if (p.Tenant is null)
+            {
+                return ValueTask.FromResult<TenantSnapshot?>(null);
+            }
+
+            return ValueTask.FromResult<TenantSnapshot?>(new TenantSnapshot
+            {
+                Tenant = p.Tenant,
+                Settings = p.Settings ?? new TenantSettings(),
+                Directory = [.. p.Directory.Values],
+                LastEventSequence = p.LastSequence,
+            });
+        }
+    }
+
+    public ValueTask<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken = default)
+    {
+        var tenants = new List<Tenant>();
+        foreach (var p in _partitions.Values)
+        {
+            lock (p.Gate)
+            {
+                if (p.Tenant is not null)
+                {
+                    tenants.Add(p.Tenant);
+                }
+            }
+        }
+
+        tenants.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        return ValueTask.FromResult<IReadOnlyList<Tenant>>(tenants);
+    }
+
+    public ValueTask<TenantTemplate?> GetTenantTemplateAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_organisationLock)
+        {
+            return ValueTask.FromResult(_template);
+        }
+    }
+
+    public ValueTask SaveTenantTemplateAsync(TenantTemplate template, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        lock (_organisationLock)
+        {
+            _template = template;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- IConversationStore
+
+    public ValueTask<Conversation?> GetConversationAsync(long tenantId, long conversationId, CancellationToken cancellationToken = default)
+    {
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<Conversation?>(null);
+        }
+
+        lock (p.Gate)
+        {
+            return ValueTask.FromResult(p.Conversations.GetValueOrDefault(conversationId));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<Conversation>> ListOpenConversationsAsync(long tenantId, CancellationToken cancellationToken = default)
+    {
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<IReadOnlyList<Conversation>>([]);
+        }
+
+        lock (p.Gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<Conversation>>([.. p.ConversationOrder.Select(id => p.Conversations[id]).Where(c => !c.IsClosed)]);
+        }
+    }
+
+    public ValueTask<Message?> GetMessageAsync(long tenantId, long conversationId, long messageId, CancellationToken cancellationToken = default)
+    {
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<Message?>(null);
+        }
+
+        lock (p.Gate)
+        {
+            if (p.Messages.TryGetValue(conversationId, out var list))
+            {
+                var index = IndexOf(list, messageId);
+                if (index >= 0)
+                {
+                    return ValueTask.FromResult<Message?>(list[index]);
+                }
+            }
+
+            return ValueTask.FromResult<Message?>(null);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<Message>> GetMessagesAsync(long tenantId, long conversationId, long? beforeMessageId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<IReadOnlyList<Message>>([]);
+        }
+
+        lock (p.Gate)
+        {
+            if (!p.Messages.TryGetValue(conversationId, out var list))
+            {
+                return ValueTask.FromResult<IReadOnlyList<Message>>([]);
+            }
+
+            var end = beforeMessageId is null ? list.Count : IndexOf(list, beforeMessageId.Value) is var i && i >= 0 ? i : ~i;
+            var start = Math.Max(0, end - limit);
+            return ValueTask.FromResult<IReadOnlyList<Message>>(list.GetRange(start, end - start));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<Message>> GetVisitorMessagesAsync(long tenantId, long visitorId, long? beforeMessageId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<IReadOnlyList<Message>>([]);
+        }
+
+        lock (p.Gate)
+        {
+            if (!p.VisitorConversations.TryGetValue(visitorId, out var conversations))
+            {
+                return ValueTask.FromResult<IReadOnlyList<Message>>([]);
+            }
+
+            var before = beforeMessageId ?? long.MaxValue;
+            var page = conversations
+                .SelectMany(id => p.Messages.TryGetValue(id, out var list) ? list : [])
+                .Where(m => m.Id < before)
+                .OrderByDescending(m => m.Id)
+                .Take(limit)
+                .OrderBy(m => m.Id)
+                .ToList();
+            return ValueTask.FromResult<IReadOnlyList<Message>>(page);
+        }
+    }
+
+    public ValueTask<Page<Conversation>> SearchConversationsAsync(long tenantId, HistoryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult(new Page<Conversation>([], 0, query.Offset));
+        }
+
+        lock (p.Gate)
+        {
+            var matches = new List<Conversation>();
+            for (var i = p.ConversationOrder.Count - 1; i >= 0; i--)
+            {
+                var conversation = p.Conversations[p.ConversationOrder[i]];
+                if (query.Matches(conversation))
+                {
+                    matches.Add(conversation);
+                }
+            }
+
+            return ValueTask.FromResult(new Page<Conversation>([.. matches.Skip(query.Offset).Take(query.PageSize)], matches.Count, query.Offset));
+        }
+    }
+
+    public ValueTask<Visitor?> GetVisitorAsync(long tenantId, long visitorId, CancellationToken cancellationToken = default)
+    {
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<Visitor?>(null);
+        }
+
+        lock (p.Gate)
+        {
+            return ValueTask.FromResult(p.Visitors.GetValueOrDefault(visitorId));
+        }
+    }
+
+    public ValueTask<Page<Visitor>> SearchVisitorsAsync(long tenantId, VisitorQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult(new Page<Visitor>([], 0, query.Offset));
+        }
+
+        lock (p.Gate)
+        {
+            var matches = p.Visitors.Values.Where(query.Matches).OrderByDescending(v => v.Id).ToList();
+            return ValueTask.FromResult(new Page<Visitor>([.. matches.Skip(query.Offset).Take(query.PageSize)], matches.Count, query.Offset));
+        }
+    }
+
+    // ---- IOutboxStore
+
+    public ValueTask<IReadOnlyList<KefuEvent>> ReadPendingAsync(long tenantId, long afterSequence, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<IReadOnlyList<KefuEvent>>([]);
+        }
+
+        lock (p.Gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<KefuEvent>>([.. p.Outbox.Where(e => e.Sequence > afterSequence).Take(max)]);
+        }
+    }
+
+    public ValueTask MarkDispatchedAsync(long tenantId, long throughSequence, CancellationToken cancellationToken = default)
+    {
+        if (TryGet(tenantId, out var p))
+        {
+            lock (p.Gate)
+            {
+                while (p.Outbox.TryPeek(out var e) && e.Sequence <= throughSequence)
+                {
+                    p.Outbox.Dequeue();
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- IConfigurationDocumentStore
+
+    public ValueTask<ConfigurationDocument?> GetAsync(long tenantId, string kind, string key, CancellationToken cancellationToken = default)
+    {
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<ConfigurationDocument?>(null);
+        }
+
+        lock (p.Gate)
+        {
+            return ValueTask.FromResult(p.Documents.GetValueOrDefault((kind, key)));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<ConfigurationDocument>> ListAsync(long tenantId, string kind, CancellationToken cancellationToken = default)
+    {
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<IReadOnlyList<ConfigurationDocument>>([]);
+        }
+
+        lock (p.Gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<ConfigurationDocument>>(
+                [.. p.Documents.Values.Where(d => d.Kind == kind).OrderBy(d => d.Key, StringComparer.Ordinal)]);
+        }
+    }
+
+    public ValueTask<ConfigurationDocument> PutAsync(long tenantId, string kind, string key, string content, long expectedVersion, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        Guard.Text(kind, 100, nameof(kind));
+        Guard.Text(key, 200, nameof(key));
+        ArgumentNullException.ThrowIfNull(content);
+        var p = For(tenantId);
+        lock (p.Gate)
+        {
+            var current = p.Documents.GetValueOrDefault((kind, key))?.Version ?? 0;
+            if (current != expectedVersion)
+            {
+                throw new KefuException(KefuErrorKind.Concurrency, $"Document {kind}/{key} is at version {current}, not {expectedVersion}.");
+            }
+
+            var document = new ConfigurationDocument(tenantId, kind, key, current + 1, content, now);
+            p.Documents[(kind, key)] = document;
+            return ValueTask.FromResult(document);
+        }
+    }
+
+    public ValueTask<bool> DeleteAsync(long tenantId, string kind, string key, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        lock (p.Gate)
+        {
+            if (!p.Documents.TryGetValue((kind, key), out var document))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            if (document.Version != expectedVersion)
+            {
+                throw new KefuException(KefuErrorKind.Concurrency, $"Document {kind}/{key} is at version {document.Version}, not {expectedVersion}.");
+            }
+
+            p.Documents.Remove((kind, key));
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    // ---- IAggregateStore
+
+    public ValueTask<bool> ApplyAsync(long tenantId, string consumer, long eventId, IReadOnlyList<AggregateDelta> deltas, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        ArgumentNullException.ThrowIfNull(deltas);
+        var p = For(tenantId);
+        lock (p.Gate)
+        {
+            if (!p.AppliedEvents.Add((consumer, eventId)))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            foreach (var d in deltas)
+            {
+                var key = (d.Series, d.Dimension, d.Granularity, d.BucketStart);
+                if (p.Aggregates.TryGetValue(key, out var cell))
+                {
+                    p.Aggregates[key] = cell with { Count = cell.Count + d.Count, Sum = cell.Sum + d.Sum, Max = Math.Max(cell.Max, d.Max) };
+                }
+                else
+                {
+                    p.Aggregates[key] = new AggregateCell(d.Series, d.Dimension, d.Granularity, d.BucketStart, d.Count, d.Sum, d.Max);
+                }
+            }
+
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<AggregateCell>> QueryAsync(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<IReadOnlyList<AggregateCell>>([]);
+        }
+
+        lock (p.Gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<AggregateCell>>(
+            [
+                .. p.Aggregates.Values
+                    .Where(c => c.Series == series && c.Granularity == granularity && c.BucketStart >= from && c.BucketStart < to)
+                    .OrderBy(c => c.BucketStart).ThenBy(c => c.Dimension, StringComparer.Ordinal),
+            ]);
+        }
+    }
+
+    private sealed class Partition
+    {
+        public readonly Lock Gate = new();
+        public Tenant? Tenant;
+        public TenantSettings? Settings;
+        public long LastSequence;
+        public readonly Dictionary<long, IDirectoryEntity> Directory = [];
+        public readonly Dictionary<long, Visitor> Visitors = [];
+        public readonly Dictionary<long, Conversation> Conversations = [];
+        public readonly List<long> ConversationOrder = [];
+        public readonly Dictionary<long, List<long>> VisitorConversations = [];
+        public readonly Dictionary<long, List<Message>> Messages = [];
+        public readonly Queue<KefuEvent> Outbox = new();
+        public readonly Dictionary<(string Kind, string Key), ConfigurationDocument> Documents = [];
+        public readonly HashSet<(string Consumer, long EventId)> AppliedEvents = [];
+        public readonly Dictionary<(string, string, BucketGranularity, DateTimeOffset), AggregateCell> Aggregates = [];
+    }
+}

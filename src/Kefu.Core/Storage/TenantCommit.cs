@@ -1,0 +1,78 @@
+using Kefu.Events;
+using Kefu.Model;
+
+namespace Kefu.Storage;
+
+/// <summary>A change to one directory entity: an upsert when <see cref="Entity"/> is set, a delete otherwise.</summary>
+/// <param name="Kind">The entity's kind (its type name: Agent, Department …).</param>
+/// <param name="Id">The entity id.</param>
+/// <param name="Entity">The new value, or null to delete.</param>
+public readonly record struct DirectoryChange(string Kind, long Id, IDirectoryEntity? Entity);
+
+/// <summary>
+/// One batch of a tenant's worker: every state change of the batch's commands and the events they produced.
+/// A store applies it in one transaction: all of it or nothing. Entries of the same id later in a list supersede
+/// earlier ones.
+/// </summary>
+public sealed class TenantCommit
+{
+    internal TenantCommit(long tenantId) => TenantId = tenantId;
+
+    /// <summary>The tenant.</summary>
+    public long TenantId { get; }
+
+    /// <summary>The tenant record, when it was created or changed in this batch.</summary>
+    public Tenant? Tenant { get; internal set; }
+
+    /// <summary>The settings, when they changed in this batch.</summary>
+    public TenantSettings? Settings { get; internal set; }
+
+    /// <summary>Directory upserts and deletes, in order.</summary>
+    public IReadOnlyList<DirectoryChange> Directory => DirectoryList;
+
+    /// <summary>Conversations created or changed (latest state, once each).</summary>
+    public IReadOnlyList<Conversation> Conversations => ConversationList;
+
+    /// <summary>Messages added or changed, in order.</summary>
+    public IReadOnlyList<Message> Messages => MessageList;
+
+    /// <summary>Visitors created or changed (latest state).</summary>
+    public IReadOnlyList<Visitor> Visitors => VisitorList;
+
+    /// <summary>The events of the batch, in sequence order: the outbox entries.</summary>
+    public IReadOnlyList<KefuEvent> Events => EventList;
+
+    internal List<DirectoryChange> DirectoryList { get; } = [];
+    internal List<Conversation> ConversationList { get; } = [];
+    internal List<Message> MessageList { get; } = [];
+    internal List<Visitor> VisitorList { get; } = [];
+    internal List<KefuEvent> EventList { get; } = [];
+
+    /// <summary>Whether the batch changed nothing.</summary>
+    public bool IsEmpty => Tenant is null && Settings is null && DirectoryList.Count == 0 && ConversationList.Count == 0
+        && MessageList.Count == 0 && VisitorList.Count == 0 && EventList.Count == 0;
+
+    internal void Clear()
+    {
+        Tenant = null;
+        Settings = null;
+        DirectoryList.Clear();
+        ConversationList.Clear();
+        MessageList.Clear();
+        VisitorList.Clear();
+        EventList.Clear();
+    }
+}
+
+/// <summary>Everything a tenant's worker loads when it starts.</summary>
+public sealed record TenantSnapshot
+{
+    /// <summary>The tenant.</summary>
+    public required Tenant Tenant { get; init; }
+    /// <summary>Its settings.</summary>
+    public required TenantSettings Settings { get; init; }
+    /// <summary>Every directory entity of the tenant.</summary>
+    public required IReadOnlyList<IDirectoryEntity> Directory { get; init; }
+    /// <summary>The sequence of the tenant's last committed event (0 when none).</summary>
+    public long LastEventSequence { get; init; }
+}
