@@ -17,11 +17,12 @@ internal sealed class AgentRuntime(Agent agent, DateTimeOffset now) : IRoutingAg
 }
 
 /// <summary>A waiting conversation.</summary>
-internal sealed class QueueEntry(long conversationId, long? groupId, DateTimeOffset queuedAt) : IQueuedConversation
+internal sealed class QueueEntry(long conversationId, long? groupId, DateTimeOffset queuedAt, long? excludedAgentId) : IQueuedConversation
 {
     public long ConversationId { get; } = conversationId;
     public long? GroupId { get; set; } = groupId;
     public DateTimeOffset QueuedAt { get; } = queuedAt;
+    public long? ExcludedAgentId { get; } = excludedAgentId;
 }
 
 /// <summary>The kinds of conversation timer (R12, C16).</summary>

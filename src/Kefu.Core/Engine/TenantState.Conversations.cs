@@ -66,7 +66,7 @@ internal sealed partial class TenantState
                 }
                 else
                 {
-                    Requeue(c, "the agent went offline");
+                    Requeue(c);
                 }
             }
 
@@ -179,6 +179,9 @@ internal sealed partial class TenantState
         Nickname = v.Nickname ?? string.Empty,
         Phone = v.Phone ?? string.Empty,
         Email = v.Email ?? string.Empty,
+        Gender = v.Gender ?? string.Empty,
+        Address = v.Address ?? string.Empty,
+        Note = v.Note ?? string.Empty,
     };
 
     // ---- Opening (C8, C19)
@@ -311,7 +314,7 @@ internal sealed partial class TenantState
                 StartBot(c, robotId);
                 break;
             default:
-                Enqueue(c, decision.GroupId, decision.Explanation);
+                Enqueue(c, decision.GroupId, decision.Explanation, excludedAgentId);
                 break;
         }
     }
@@ -366,13 +369,13 @@ internal sealed partial class TenantState
         _ = explanation;
     }
 
-    private void Enqueue(ConversationRuntime c, long? groupId, string reason)
+    private void Enqueue(ConversationRuntime c, long? groupId, string reason, long? excludedAgentId)
     {
         RemoveFromQueue(c);
         c.State = ConversationState.Queued;
         c.GroupId = groupId;
         c.QueuedAt = Now;
-        c.QueueEntry = new QueueEntry(c.Id, groupId, Now);
+        c.QueueEntry = new QueueEntry(c.Id, groupId, Now, excludedAgentId);
         QueueList.Add(c.QueueEntry);
         Touch(c);
         var position = QueueList.Count(q => q.GroupId == groupId);
@@ -400,16 +403,19 @@ internal sealed partial class TenantState
         return wait;
     }
 
-    private void Requeue(ConversationRuntime c, string reason)
+    /// <summary>Takes a conversation from its agent and routes it again, to anyone but that agent.</summary>
+    private void Requeue(ConversationRuntime c)
     {
-        if (c.AgentId is { } agentId && AgentsById.TryGetValue(agentId, out var agent) && c.State is ConversationState.InService or ConversationState.Offered)
+        var previous = c.AgentId;
+        if (previous is { } agentId && AgentsById.TryGetValue(agentId, out var agent) && c.State is ConversationState.InService or ConversationState.Offered)
         {
             agent.ActiveConversations--;
         }
 
         c.AgentId = null;
         c.PendingTransferToAgentId = null;
-        Enqueue(c, c.GroupId, reason);
+        c.State = ConversationState.Created;
+        Route(c, c.GroupId, excludedAgentId: previous, fromBot: false);
     }
 
     /// <summary>Gives an agent with spare capacity the waiting conversations the routing policy picks, in the same batch.</summary>

@@ -336,14 +336,14 @@ internal sealed partial class TenantState
     {
         RequireTenant();
         var runtime = GetAgent(id);
+        foreach (var c in Open.Values.Where(c => c.AgentId == id && c.State is ConversationState.InService or ConversationState.Offered).ToList())
+        {
+            Requeue(c);
+        }
+
         if (runtime.Status != AgentStatus.Offline)
         {
             ChangeStatus(runtime, AgentStatus.Offline);
-        }
-
-        foreach (var c in Open.Values.Where(c => c.AgentId == id && c.State is ConversationState.InService or ConversationState.Offered).ToList())
-        {
-            Requeue(c, "the agent was deleted");
         }
 
         foreach (var c in Open.Values.Where(c => c.PendingTransferToAgentId == id).ToList())

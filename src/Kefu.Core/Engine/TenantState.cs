@@ -94,7 +94,7 @@ internal sealed partial class TenantState : IRoutingView
             OpenByVisitor[c.VisitorId] = c.Id;
             if (c.State == ConversationState.Queued)
             {
-                c.QueueEntry = new QueueEntry(c.Id, c.GroupId, c.QueuedAt ?? c.CreatedAt);
+                c.QueueEntry = new QueueEntry(c.Id, c.GroupId, c.QueuedAt ?? c.CreatedAt, excludedAgentId: null);
                 QueueList.Add(c.QueueEntry);
             }
             else if (c.AgentId is { } agentId && c.State is ConversationState.InService && AgentsById.TryGetValue(agentId, out var agent))

@@ -1,14 +1,14 @@
 namespace Kefu;
 
 /// <summary>
-/// Time-ordered 64-bit ids: 41 bits of milliseconds since 2020-01-01 UTC, 10 bits of node id, 12 bits of sequence,
+/// Time-ordered 64-bit ids: 41 bits of milliseconds since 2015-01-01 UTC (until 2084), 10 bits of node id, 12 bits of sequence,
 /// so ids from different nodes never collide and ids from one node increase strictly. When the clock stands still or
 /// goes back, the generator keeps counting on from its last id instead of waiting, so it never blocks.
 /// </summary>
 public sealed class SnowflakeIdGenerator : IKefuIdGenerator
 {
     /// <summary>The epoch of the timestamp bits.</summary>
-    public static readonly DateTimeOffset Epoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset Epoch = new(2015, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>The largest node id, 1023.</summary>
     public const int MaxNodeId = 1023;

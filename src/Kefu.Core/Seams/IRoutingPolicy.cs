@@ -29,6 +29,8 @@ public interface IQueuedConversation
     long? GroupId { get; }
     /// <summary>When it joined the queue.</summary>
     DateTimeOffset QueuedAt { get; }
+    /// <summary>An agent it must not go to (the agent who transferred it away or went offline), or null.</summary>
+    long? ExcludedAgentId { get; }
 }
 
 /// <summary>What a routing policy may read of a tenant, inside the tenant's worker. Valid only during the call.</summary>
@@ -155,7 +157,7 @@ public sealed class FirstAvailableAgentRoutingPolicy : IRoutingPolicy
         for (var i = 0; i < queue.Count; i++)
         {
             var waiting = queue[i];
-            if (waiting.GroupId is null || agent.IsMemberOf(waiting.GroupId.Value))
+            if ((waiting.GroupId is null || agent.IsMemberOf(waiting.GroupId.Value)) && waiting.ExcludedAgentId != agent.Agent.Id)
             {
                 return waiting;
             }
