@@ -388,34 +388,34 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
     }
 
     public ValueTask TypingAsync(long tenantId, long conversationId, long visitorId, string? text, CancellationToken cancellationToken = default)
-        => Ignore(Run(tenantId, s => s.Typing(conversationId, visitorId, text), cancellationToken));
+        => Ignore(RunAsync(tenantId, s => s.TypingAsync(conversationId, visitorId, text), cancellationToken));
 
     public ValueTask MarkReadAsync(long tenantId, long conversationId, Participant reader, long upToMessageId, CancellationToken cancellationToken = default)
-        => Ignore(Run(tenantId, s => s.MarkRead(conversationId, reader, upToMessageId), cancellationToken));
+        => Ignore(RunAsync(tenantId, s => s.MarkReadAsync(conversationId, reader, upToMessageId), cancellationToken));
 
     public ValueTask<Message> RecallAsync(long tenantId, long conversationId, long agentId, long messageId, CancellationToken cancellationToken = default)
         => RunAsync(tenantId, s => s.RecallAsync(conversationId, agentId, messageId), cancellationToken);
 
     public ValueTask<Conversation> RequestTransferAsync(long tenantId, long conversationId, long fromAgentId, long toAgentId, string? note = null, CancellationToken cancellationToken = default)
-        => Run(tenantId, s => s.RequestTransfer(conversationId, fromAgentId, toAgentId, note), cancellationToken);
+        => RunAsync(tenantId, s => s.RequestTransferAsync(conversationId, fromAgentId, toAgentId, note), cancellationToken);
 
     public ValueTask<Conversation> AnswerTransferAsync(long tenantId, long conversationId, long agentId, bool accept, CancellationToken cancellationToken = default)
-        => Run(tenantId, s => s.AnswerTransfer(conversationId, agentId, accept), cancellationToken);
+        => RunAsync(tenantId, s => s.AnswerTransferAsync(conversationId, agentId, accept), cancellationToken);
 
     public ValueTask<Conversation> TransferToGroupAsync(long tenantId, long conversationId, long fromAgentId, long groupId, CancellationToken cancellationToken = default)
-        => Run(tenantId, s => s.TransferToGroup(conversationId, fromAgentId, groupId), cancellationToken);
+        => RunAsync(tenantId, s => s.TransferToGroupAsync(conversationId, fromAgentId, groupId), cancellationToken);
 
     public ValueTask<Conversation> AnswerOfferAsync(long tenantId, long conversationId, long agentId, bool accept, CancellationToken cancellationToken = default)
-        => Run(tenantId, s => s.AnswerOffer(agentId, conversationId, accept), cancellationToken);
+        => RunAsync(tenantId, s => s.AnswerOfferAsync(agentId, conversationId, accept), cancellationToken);
 
     public ValueTask<Conversation> PickFromQueueAsync(long tenantId, long agentId, long conversationId, CancellationToken cancellationToken = default)
-        => Run(tenantId, s => s.PickFromQueue(agentId, conversationId), cancellationToken);
+        => RunAsync(tenantId, s => s.PickFromQueueAsync(agentId, conversationId), cancellationToken);
 
     public ValueTask<Conversation> InviteVisitorAsync(long tenantId, long agentId, long visitorId, CancellationToken cancellationToken = default)
         => RunAsync(tenantId, s => s.InviteVisitorAsync(agentId, visitorId), cancellationToken);
 
     public ValueTask<Conversation> EndAsync(long tenantId, long conversationId, Participant by, CancellationToken cancellationToken = default)
-        => Run(tenantId, s => s.End(conversationId, by), cancellationToken);
+        => RunAsync(tenantId, s => s.EndAsync(conversationId, by), cancellationToken);
 
     public ValueTask<Conversation> InviteRatingAsync(long tenantId, long conversationId, long agentId, CancellationToken cancellationToken = default)
         => RunAsync(tenantId, s => s.InviteRatingAsync(conversationId, agentId), cancellationToken);
@@ -485,7 +485,7 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
         => Run(tenantId, s => s.GetQueue(groupId), cancellationToken);
 
     public ValueTask<QueuePosition?> GetQueuePositionAsync(long tenantId, long conversationId, CancellationToken cancellationToken = default)
-        => Run(tenantId, s => s.GetQueuePosition(conversationId), cancellationToken);
+        => RunAsync(tenantId, s => s.GetQueuePositionAsync(conversationId), cancellationToken);
 
     // ---- History (from the store)
 

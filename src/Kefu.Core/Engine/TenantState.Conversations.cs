@@ -223,6 +223,10 @@ internal sealed partial class TenantState
 
             visitor = request.Visitor is null ? current with { LastSeenAt = Now } : Merge(current, request.Visitor);
             SaveVisitor(visitor);
+            if (request.Visitor is not null)
+            {
+                EmitVisitorChanged(visitor);
+            }
         }
         else
         {
@@ -433,7 +437,7 @@ internal sealed partial class TenantState
         }
     }
 
-    public Conversation PickFromQueue(long agentId, long conversationId)
+    public async ValueTask<Conversation> PickFromQueueAsync(long agentId, long conversationId)
     {
         RequireTenant();
         var agent = GetAgent(agentId);
@@ -442,7 +446,7 @@ internal sealed partial class TenantState
             throw new KefuStateException("Agent", agentId, $"Agent {agentId} is offline and cannot pick conversations.");
         }
 
-        var c = RequireOpen(conversationId);
+        var c = await RequireOpenAsync(conversationId).ConfigureAwait(false);
         if (c.State != ConversationState.Queued)
         {
             throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is not waiting in a queue (it is {c.State}).");
@@ -457,11 +461,11 @@ internal sealed partial class TenantState
         return c.ToSnapshot();
     }
 
-    public Conversation AnswerOffer(long agentId, long conversationId, bool accept)
+    public async ValueTask<Conversation> AnswerOfferAsync(long agentId, long conversationId, bool accept)
     {
         RequireTenant();
         var agent = GetAgent(agentId);
-        var c = RequireOpen(conversationId);
+        var c = await RequireOpenAsync(conversationId).ConfigureAwait(false);
         if (c.State != ConversationState.Offered || c.AgentId != agentId)
         {
             throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is not offered to agent {agentId}.");
@@ -499,10 +503,10 @@ internal sealed partial class TenantState
         return result;
     }
 
-    public QueuePosition? GetQueuePosition(long conversationId)
+    public async ValueTask<QueuePosition?> GetQueuePositionAsync(long conversationId)
     {
         RequireTenant();
-        var c = FindLoaded(conversationId) ?? throw new KefuNotFoundException("Conversation", conversationId);
+        var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
         if (c.QueueEntry is null)
         {
             return null;
@@ -769,10 +773,10 @@ internal sealed partial class TenantState
         return recalled;
     }
 
-    public bool MarkRead(long conversationId, Participant reader, long upToMessageId)
+    public async ValueTask<bool> MarkReadAsync(long conversationId, Participant reader, long upToMessageId)
     {
         RequireTenant();
-        var c = FindLoaded(conversationId) ?? throw new KefuNotFoundException("Conversation", conversationId);
+        var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
         RequireParticipant(c, reader);
         if (reader.Kind == ParticipantKind.Visitor ? upToMessageId <= c.VisitorReadUpTo : upToMessageId <= c.AgentReadUpTo)
         {
@@ -793,10 +797,10 @@ internal sealed partial class TenantState
         return true;
     }
 
-    public bool Typing(long conversationId, long visitorId, string? text)
+    public async ValueTask<bool> TypingAsync(long conversationId, long visitorId, string? text)
     {
         RequireTenant();
-        var c = RequireOpen(conversationId);
+        var c = await RequireOpenAsync(conversationId).ConfigureAwait(false);
         RequireParticipant(c, Participant.Visitor(visitorId));
         var preview = text ?? string.Empty;
         if (preview.Length > MessageContent.MaxTextLength)
@@ -810,10 +814,10 @@ internal sealed partial class TenantState
 
     // ---- Transfer (C11)
 
-    public Conversation RequestTransfer(long conversationId, long fromAgentId, long toAgentId, string? note)
+    public async ValueTask<Conversation> RequestTransferAsync(long conversationId, long fromAgentId, long toAgentId, string? note)
     {
         RequireTenant();
-        var c = RequireServedBy(conversationId, fromAgentId);
+        var c = await RequireServedByAsync(conversationId, fromAgentId).ConfigureAwait(false);
         var target = GetAgent(toAgentId);
         note = Guard.OptionalText(note, 200, "Note");
         if (toAgentId == fromAgentId)
@@ -837,10 +841,10 @@ internal sealed partial class TenantState
         return c.ToSnapshot();
     }
 
-    public Conversation AnswerTransfer(long conversationId, long agentId, bool accept)
+    public async ValueTask<Conversation> AnswerTransferAsync(long conversationId, long agentId, bool accept)
     {
         RequireTenant();
-        var c = RequireOpen(conversationId);
+        var c = await RequireOpenAsync(conversationId).ConfigureAwait(false);
         if (c.PendingTransferToAgentId is not { } pending || (pending != agentId && !(c.AgentId == agentId && !accept)))
         {
             throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} has no transfer waiting for agent {agentId}.");
@@ -888,10 +892,10 @@ internal sealed partial class TenantState
         _ = byAgentId;
     }
 
-    public Conversation TransferToGroup(long conversationId, long fromAgentId, long groupId)
+    public async ValueTask<Conversation> TransferToGroupAsync(long conversationId, long fromAgentId, long groupId)
     {
         RequireTenant();
-        var c = RequireServedBy(conversationId, fromAgentId);
+        var c = await RequireServedByAsync(conversationId, fromAgentId).ConfigureAwait(false);
         GetGroup(groupId);
         var from = GetAgent(fromAgentId);
         from.ActiveConversations--;
@@ -907,10 +911,10 @@ internal sealed partial class TenantState
 
     // ---- Ending (C12)
 
-    public Conversation End(long conversationId, Participant by)
+    public async ValueTask<Conversation> EndAsync(long conversationId, Participant by)
     {
         RequireTenant();
-        var c = FindLoaded(conversationId) ?? throw new KefuNotFoundException("Conversation", conversationId);
+        var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
         if (c.IsClosed)
         {
             throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is already closed.");
@@ -1174,24 +1178,20 @@ internal sealed partial class TenantState
 
     // ---- Helpers
 
-    private ConversationRuntime RequireOpen(long conversationId)
+    private async ValueTask<ConversationRuntime> RequireOpenAsync(long conversationId)
     {
-        if (Open.TryGetValue(conversationId, out var c))
-        {
-            return c;
-        }
-
-        if (RecentlyClosed.ContainsKey(conversationId))
+        var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
+        if (c.IsClosed)
         {
             throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is closed.");
         }
 
-        throw new KefuNotFoundException("Conversation", conversationId);
+        return c;
     }
 
-    private ConversationRuntime RequireServedBy(long conversationId, long agentId)
+    private async ValueTask<ConversationRuntime> RequireServedByAsync(long conversationId, long agentId)
     {
-        var c = RequireOpen(conversationId);
+        var c = await RequireOpenAsync(conversationId).ConfigureAwait(false);
         if (c.State != ConversationState.InService || c.AgentId != agentId)
         {
             throw new KefuStateException("Conversation", conversationId, $"Agent {agentId} is not serving conversation {conversationId} (it is {c.State}).");

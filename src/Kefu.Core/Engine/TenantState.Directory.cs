@@ -14,6 +14,12 @@ internal sealed partial class TenantState
             throw new KefuException(KefuErrorKind.Conflict, $"Tenant {TenantId} already exists.");
         }
 
+        settings.Validate();
+        if (administrator is not null)
+        {
+            ValidateNewAgent(administrator, settings.Limits, adminRole: true);
+        }
+
         var tenant = new Tenant(TenantId, name, Now);
         SaveTenant(tenant);
         SaveSettings(settings);
@@ -233,29 +239,7 @@ internal sealed partial class TenantState
     public Agent AddAgent(NewAgent request, string passwordHash)
     {
         RequireTenant();
-        var account = Guard.Text(request.Account, 64, "Account");
-        var profile = ValidateProfile(new AgentProfile
-        {
-            Name = request.Name,
-            EmployeeNumber = request.EmployeeNumber,
-            Nickname = request.Nickname,
-            AvatarUrl = request.AvatarUrl,
-            Email = request.Email,
-            DepartmentId = request.DepartmentId,
-            MaxConcurrentChats = request.MaxConcurrentChats,
-            RoleIds = request.RoleIds ?? [],
-        }, null);
-        if (AgentList.Any(a => string.Equals(a.Agent.Account, account, StringComparison.OrdinalIgnoreCase)))
-        {
-            throw new KefuException(KefuErrorKind.Conflict, $"An agent with account '{account}' already exists (Account must be unique).");
-        }
-
-        var limit = Settings.Limits.MaxAgents;
-        if (AgentList.Count >= limit)
-        {
-            throw new KefuException(KefuErrorKind.LimitExceeded, $"The tenant already has its maximum of {limit} agents (MaxAgents).");
-        }
-
+        var (account, profile) = ValidateNewAgent(request, Settings.Limits, adminRole: false);
         var agent = new Agent
         {
             Id = NewId(),
@@ -372,15 +356,44 @@ internal sealed partial class TenantState
         return [.. agent.RoleIds.Select(Roles.GetValueOrDefault).Where(r => r is { Enabled: true }).SelectMany(r => r!.Permissions).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
-    private AgentProfile ValidateProfile(AgentProfile profile, long? self)
+    private (string Account, AgentProfile Profile) ValidateNewAgent(NewAgent request, TenantLimits limits, bool adminRole)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var account = Guard.Text(request.Account, 64, "Account");
+        var profile = ValidateProfile(new AgentProfile
+        {
+            Name = request.Name,
+            EmployeeNumber = request.EmployeeNumber,
+            Nickname = request.Nickname,
+            AvatarUrl = request.AvatarUrl,
+            Email = request.Email,
+            DepartmentId = request.DepartmentId,
+            MaxConcurrentChats = request.MaxConcurrentChats,
+            RoleIds = adminRole ? [] : request.RoleIds ?? [],
+        }, null, limits);
+        if (AgentList.Any(a => string.Equals(a.Agent.Account, account, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new KefuException(KefuErrorKind.Conflict, $"An agent with account '{account}' already exists (Account must be unique).");
+        }
+
+        if (AgentList.Count >= limits.MaxAgents)
+        {
+            throw new KefuException(KefuErrorKind.LimitExceeded, $"The tenant already has its maximum of {limits.MaxAgents} agents (MaxAgents).");
+        }
+
+        return (account, profile);
+    }
+
+    private AgentProfile ValidateProfile(AgentProfile profile, long? self, TenantLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        limits ??= Settings.Limits;
         var name = Guard.Text(profile.Name, 50, "Name");
         var employeeNumber = Guard.Text(profile.EmployeeNumber, 32, "EmployeeNumber");
         var nickname = Guard.OptionalText(profile.Nickname, 50, "Nickname");
         var avatar = Guard.OptionalText(profile.AvatarUrl, 2000, "AvatarUrl");
         var email = Guard.OptionalText(profile.Email, 254, "Email");
-        Guard.Range(profile.MaxConcurrentChats, 0, Settings.Limits.MaxConcurrentChatsLimit, "MaxConcurrentChats");
+        Guard.Range(profile.MaxConcurrentChats, 0, limits.MaxConcurrentChatsLimit, "MaxConcurrentChats");
         if (profile.DepartmentId is { } dep && !Departments.ContainsKey(dep))
         {
             throw new KefuNotFoundException("Department", dep);

@@ -7,7 +7,8 @@ namespace Kefu.Engine;
 
 /// <summary>
 /// One tenant's state, owned by its worker: only the worker thread reads or writes it, so nothing here locks.
-/// Commands validate first and change state after, so a refused command leaves everything as it was; what they
+/// Commands validate first and change state after, so a refused command leaves everything as it was (the worker
+/// checks this, see <see cref="ItemRecordedChanges"/>); what they
 /// change is recorded in the current batch (<see cref="Commit"/>) and committed with the events they emitted.
 /// </summary>
 internal sealed partial class TenantState : IRoutingView
@@ -182,26 +183,19 @@ internal sealed partial class TenantState : IRoutingView
             _dirty.Count, _transient.Count, Sequence, Commit.Tenant, Commit.Settings);
     }
 
-    /// <summary>Drops what a refused item recorded in the batch.</summary>
-    public void RollbackItem()
+    /// <summary>
+    /// Whether the current item recorded any change. Commands validate before they change anything, so a refusal
+    /// after a recorded change means memory may be half-changed: the worker then discards the batch and reloads.
+    /// </summary>
+    public bool ItemRecordedChanges
     {
-        var cp = _checkpoint;
-        Truncate(Commit.DirectoryList, cp.Directory);
-        Truncate(Commit.MessageList, cp.Messages);
-        Truncate(Commit.VisitorList, cp.Visitors);
-        Truncate(Commit.EventList, cp.Events);
-        Truncate(_transient, cp.Transient);
-        for (var i = cp.Dirty; i < _dirty.Count; i++)
+        get
         {
-            _dirty[i].Dirty = false;
+            var cp = _checkpoint;
+            return Commit.DirectoryList.Count != cp.Directory || Commit.MessageList.Count != cp.Messages || Commit.VisitorList.Count != cp.Visitors
+                || Commit.EventList.Count != cp.Events || _dirty.Count != cp.Dirty || _transient.Count != cp.Transient || Sequence != cp.Sequence
+                || !ReferenceEquals(Commit.Tenant, cp.Tenant) || !ReferenceEquals(Commit.Settings, cp.Settings);
         }
-
-        Truncate(_dirty, cp.Dirty);
-        Sequence = cp.Sequence;
-        Commit.Tenant = cp.Tenant;
-        Commit.Settings = cp.Settings;
-
-        static void Truncate<T>(List<T> list, int count) => list.RemoveRange(count, list.Count - count);
     }
 
     /// <summary>Completes the batch: snapshots every conversation it changed.</summary>

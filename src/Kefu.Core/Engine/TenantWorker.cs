@@ -48,9 +48,8 @@ internal sealed class TenantWorker : IAsyncDisposable
                 {
                     await item.ExecuteAsync(state).ConfigureAwait(false);
                 }
-                catch (KefuException refusal)
+                catch (KefuException refusal) when (!state.ItemRecordedChanges)
                 {
-                    state.RollbackItem();
                     item.Refuse(refusal);
                 }
                 catch (Exception ex)

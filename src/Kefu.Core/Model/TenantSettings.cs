@@ -285,6 +285,11 @@ public sealed record AdditionalInfoSettings
 
         foreach (var field in Fields)
         {
+            if (field is null)
+            {
+                throw new KefuValidationException(nameof(Fields), "a list without empty entries");
+            }
+
             Guard.Identifier(field.Key, nameof(AdditionalInfoField.Key));
             Guard.Text(field.DisplayName, 20, nameof(AdditionalInfoField.DisplayName));
         }
