@@ -110,13 +110,15 @@ internal sealed partial class TenantState
     public async ValueTask<Visitor> SetVisitorTagAsync(long visitorId, long tagId, bool add)
     {
         RequireTenant();
-        if (!Tags.TryGetValue(tagId, out var tag) || tag.Scope != TagScope.Visitor)
+        var current = await GetVisitorAsync(visitorId).ConfigureAwait(false);
+        var has = current.TagIds.Contains(tagId);
+        var defined = Tags.TryGetValue(tagId, out var tag) && tag.Scope == TagScope.Visitor;
+        if (!defined && !(has && !add))
         {
+            // A tag whose definition was deleted can still be taken off the visitors holding it.
             throw new KefuNotFoundException("VisitorTag", tagId);
         }
 
-        var current = await GetVisitorAsync(visitorId).ConfigureAwait(false);
-        var has = current.TagIds.Contains(tagId);
         if (has == add)
         {
             return current;
@@ -216,16 +218,16 @@ internal sealed partial class TenantState
         if (request.VisitorId is { } visitorId)
         {
             var current = await GetVisitorAsync(visitorId).ConfigureAwait(false);
-            if (OpenByVisitor.TryGetValue(visitorId, out var openId))
-            {
-                return Open[openId].ToSnapshot();
-            }
-
             visitor = request.Visitor is null ? current with { LastSeenAt = Now } : Merge(current, request.Visitor);
             SaveVisitor(visitor);
             if (request.Visitor is not null)
             {
                 EmitVisitorChanged(visitor);
+            }
+
+            if (OpenByVisitor.TryGetValue(visitorId, out var openId))
+            {
+                return Open[openId].ToSnapshot();
             }
         }
         else

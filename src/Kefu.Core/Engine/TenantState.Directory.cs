@@ -485,6 +485,11 @@ internal sealed partial class TenantState
         Groups.Remove(id);
         Deleted(nameof(SkillGroup), id);
         DirectoryChanged(nameof(SkillGroup), id, ChangeKind.Deleted);
+        foreach (var agent in AgentList)
+        {
+            Drain(agent); // its waiting conversations now wait for anyone
+        }
+
         return true;
     }
 
@@ -495,6 +500,11 @@ internal sealed partial class TenantState
         foreach (var agentId in add.Concat(remove))
         {
             GetAgent(agentId);
+        }
+
+        if (add.Intersect(remove).FirstOrDefault() is var both && both != 0)
+        {
+            throw new KefuValidationException("Remove", "agents not also in Add", $"agent {both} is in both");
         }
 
         var members = current.MemberIds.Except(remove).Concat(add.Except(current.MemberIds)).Distinct().ToArray();
