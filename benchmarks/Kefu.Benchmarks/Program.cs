@@ -1,0 +1,5 @@
+using Kefu.Benchmarks.Verbs;
+
+// Kefu.Benchmarks <verb> [arguments]: every benchmark and evaluation of Kefu behind one console.
+IVerb[] verbs = [new MicroVerb()];
+return await new VerbTable(verbs, Console.Out, Console.Error).RunAsync(args);
