@@ -26,6 +26,12 @@ public sealed class KefuOptions
     /// <summary>Closed conversations kept in a worker's memory for ratings and wrap-ups, before they are read from the store again. <value>Default 10,000; 0–1,000,000.</value></summary>
     public int ClosedConversationCacheSize { get; set; } = 10_000;
 
+    /// <summary>
+    /// How many recent messages per tenant remember their client message id, so a client's retry is recognised and
+    /// not stored twice. <value>Default 50,000; 1,000–10,000,000.</value>
+    /// </summary>
+    public int DeduplicationWindow { get; set; } = 50_000;
+
     /// <summary>Validates every option; throws <see cref="KefuValidationException"/> naming the first bad one.</summary>
     public void Validate()
     {
@@ -34,6 +40,7 @@ public sealed class KefuOptions
         Guard.Range(PasswordHashIterations, 1_000, 10_000_000, nameof(PasswordHashIterations));
         Guard.Range(EventSinkRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1), nameof(EventSinkRetryDelay), "between 1 ms and 1 minute");
         Guard.Range(ClosedConversationCacheSize, 0, 1_000_000, nameof(ClosedConversationCacheSize));
+        Guard.Range(DeduplicationWindow, 1_000, 10_000_000, nameof(DeduplicationWindow));
         if (DefaultTenantSettings is null)
         {
             throw new KefuValidationException(nameof(DefaultTenantSettings), "set");

@@ -42,7 +42,7 @@ public static class KefuServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KefuOptions>, KefuOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IKefuIdGenerator>(sp => new SnowflakeIdGenerator(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<KefuOptions>>().Value.NodeId));
+        services.TryAddSingleton<IKefuIdGenerator>(sp => new SnowflakeIdGenerator(sp.GetRequiredService<IOptions<KefuOptions>>().Value.NodeId));
         services.TryAddSingleton<IRoutingPolicy, FirstAvailableAgentRoutingPolicy>();
         services.TryAddSingleton<IBotResponder, NoBotResponder>();
         services.TryAddSingleton<IMessageFilter, AllowAllMessageFilter>();

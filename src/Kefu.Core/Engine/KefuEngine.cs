@@ -98,7 +98,7 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
             },
         };
         settings.Validate();
-        var id = _s.Ids.NextId();
+        var id = _s.Ids.NextId(_s.Time.GetUtcNow());
         return await Run(id, s => s.CreateTenant(name, settings, tenant.Administrator, adminHash), cancellationToken).ConfigureAwait(false);
     }
 

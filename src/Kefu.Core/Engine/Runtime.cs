@@ -78,8 +78,6 @@ internal sealed class ConversationRuntime
     // Worker-only bookkeeping.
     public bool Dirty;
     public QueueEntry? QueueEntry;
-    public Dictionary<string, Message>? ByClientId;
-    public readonly List<Message> RecentAgentMessages = [];
     public DateTimeOffset? FirstUnansweredVisitorMessageAt;
     public bool AgentNoReplySent;
     public bool VisitorReminderSent;

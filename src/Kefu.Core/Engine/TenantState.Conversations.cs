@@ -543,12 +543,15 @@ internal sealed partial class TenantState
 
     // ---- Messages (C9, C10)
 
-    /// <summary>Sends a message to a loaded conversation: the message path, allocation-lean.</summary>
+    /// <summary>
+    /// Sends a message to a loaded conversation: the message path. It allocates the message's event and nothing else
+    /// in steady state: the event is the stored form of the message.
+    /// </summary>
     public SendResult Send(ConversationRuntime c, Participant sender, MessageContent content, string? clientMessageId)
     {
-        if (clientMessageId is not null && c.ByClientId is not null && c.ByClientId.TryGetValue(clientMessageId, out var existing))
+        if (clientMessageId is not null && ClientIds.TryGet(c.Id, sender.Kind, sender.Id, clientMessageId, out var seen))
         {
-            return new SendResult(existing, MessageFilterAction.Allow, null, Duplicate: true);
+            return new SendResult(seen.MessageId, seen.SentAt, null, MessageFilterAction.Allow, null, Duplicate: true);
         }
 
         if (c.IsClosed)
@@ -595,7 +598,7 @@ internal sealed partial class TenantState
                     }
 
                     Emit(c.Id).MessageBlocked = blocked;
-                    return new SendResult(null, action, notice, Duplicate: false);
+                    return new SendResult(0, Now, null, action, notice, Duplicate: false);
                 case MessageFilterAction.Mask:
                     text = verdict.Text ?? text;
                     break;
@@ -605,29 +608,39 @@ internal sealed partial class TenantState
             }
         }
 
-        var sentiment = text is not null && _s.Analyzer.IsEnabled ? _s.Analyzer.Analyze(TenantId, sender.Kind, text) : null;
-        var message = new Message
+        var e = new ServiceSessionMessageEvent
         {
-            Id = NewId(),
-            ConversationId = c.Id,
             SenderKind = sender.Kind,
             SenderId = sender.Id,
             Kind = content.Kind,
-            Text = text,
-            Media = content.Media,
-            MenuItems = content.MenuItems,
-            ClientMessageId = clientMessageId,
-            SentAt = Now,
+            Text = text ?? string.Empty,
+            ClientMessageId = clientMessageId ?? string.Empty,
             Masked = action == MessageFilterAction.Mask,
-            Sentiment = sentiment,
         };
-        Append(c, message);
+        if (content.Media is { } media)
+        {
+            e.Media = new MediaContent { Url = media.Url, Name = media.Name, Size = media.Size, ContentType = media.ContentType ?? string.Empty };
+        }
+
+        if (content.MenuItems is { } items)
+        {
+            e.Menu = new MenuContent();
+            e.Menu.Items.AddRange(items);
+        }
+
+        if (text is not null && _s.Analyzer.IsEnabled && _s.Analyzer.Analyze(TenantId, sender.Kind, text) is { } sentiment)
+        {
+            e.Sentiment = sentiment.Label;
+            e.SentimentScore = sentiment.Score;
+        }
+
+        var id = Append(c, e);
         if (c.State == ConversationState.Bot && sender.Kind == ParticipantKind.Visitor && text is not null)
         {
             ApplyBotTurn(c, _s.Bots.Respond(new BotInput(TenantId, c.RobotId ?? 0, c.ToSnapshot(), text)));
         }
 
-        return new SendResult(message, action, notice, Duplicate: false);
+        return new SendResult(id, Now, text, action, notice, Duplicate: false);
     }
 
     public async ValueTask<SendResult> SendAsync(long conversationId, Participant sender, MessageContent content, string? clientMessageId)
@@ -639,25 +652,19 @@ internal sealed partial class TenantState
 
     private void AddSystemMessage(ConversationRuntime c, string text) => AddMessage(c, ParticipantKind.System, 0, MessageKind.SystemNotice, text);
 
-    private void AddMessage(ConversationRuntime c, ParticipantKind sender, long senderId, MessageKind kind, string text) => Append(c, new Message
-    {
-        Id = NewId(),
-        ConversationId = c.Id,
-        SenderKind = sender,
-        SenderId = senderId,
-        Kind = kind,
-        Text = text,
-        SentAt = Now,
-    });
+    private void AddMessage(ConversationRuntime c, ParticipantKind sender, long senderId, MessageKind kind, string text) =>
+        Append(c, new ServiceSessionMessageEvent { SenderKind = sender, SenderId = senderId, Kind = kind, Text = text });
 
-    private void Append(ConversationRuntime c, Message m)
+    /// <summary>Stores a new message: gives it an id, emits its event and updates the conversation.</summary>
+    private long Append(ConversationRuntime c, ServiceSessionMessageEvent m)
     {
-        Commit.MessageList.Add(m);
+        var id = NewId();
+        m.MessageId = id;
         c.MessageCount++;
         c.LastMessageAt = Now;
-        if (m.ClientMessageId is not null)
+        if (m.ClientMessageId.Length > 0)
         {
-            (c.ByClientId ??= new(StringComparer.Ordinal))[m.ClientMessageId] = m;
+            ClientIds.Add(c.Id, m.SenderKind, m.SenderId, m.ClientMessageId, new ClientIdIndex.Entry(id, Now));
         }
 
         if (m.SenderKind == ParticipantKind.Visitor)
@@ -675,56 +682,16 @@ internal sealed partial class TenantState
             c.FirstUnansweredVisitorMessageAt = null;
             c.AgentNoReplySent = false;
             c.VisitorReminderSent = false;
-            var recent = c.RecentAgentMessages;
-            var horizon = Now - Settings.Conversations.RecallWindow;
-            var stale = 0;
-            while (stale < recent.Count && recent[stale].SentAt < horizon)
-            {
-                stale++;
-            }
-
-            if (stale > 0)
-            {
-                recent.RemoveRange(0, stale);
-            }
-
-            recent.Add(m);
         }
 
         Touch(c);
-        var e = new ServiceSessionMessageEvent
-        {
-            MessageId = m.Id,
-            SenderKind = m.SenderKind,
-            SenderId = m.SenderId,
-            Kind = m.Kind,
-            Text = m.Text ?? string.Empty,
-            ClientMessageId = m.ClientMessageId ?? string.Empty,
-            Masked = m.Masked,
-        };
-        if (m.Media is { } media)
-        {
-            e.MediaUrl = media.Url;
-            e.MediaName = media.Name;
-            e.MediaSize = media.Size;
-        }
-
-        if (m.MenuItems is not null)
-        {
-            e.MenuItems.AddRange(m.MenuItems);
-        }
-
-        if (m.Sentiment is { } s)
-        {
-            e.Sentiment = s.Label;
-            e.SentimentScore = s.Score;
-        }
-
-        Emit(c.Id).Message = e;
+        Emit(c.Id).Message = m;
         if (m.SenderKind is ParticipantKind.Visitor or ParticipantKind.Agent && HasTimers)
         {
             ArmTimers(c);
         }
+
+        return id;
     }
 
     public async ValueTask<Message> RecallAsync(long conversationId, long agentId, long messageId)
@@ -736,18 +703,17 @@ internal sealed partial class TenantState
             throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is closed; its messages can no longer be recalled.");
         }
 
-        var index = c.RecentAgentMessages.FindIndex(m => m.Id == messageId);
-        var message = index >= 0
-            ? c.RecentAgentMessages[index]
-            : await _s.Conversations.GetMessageAsync(TenantId, conversationId, messageId).ConfigureAwait(false)
-              ?? Commit.MessageList.LastOrDefault(m => m.Id == messageId && m.ConversationId == conversationId)
-              ?? throw new KefuNotFoundException("Message", messageId);
+        var uncommitted = Commit.EventList.LastOrDefault(x => x.PayloadCase == KefuEvent.PayloadOneofCase.Message && x.Message.MessageId == messageId && x.ConversationId == conversationId);
+        var message = uncommitted?.ToMessage()
+            ?? await _s.Conversations.GetMessageAsync(TenantId, conversationId, messageId).ConfigureAwait(false)
+            ?? throw new KefuNotFoundException("Message", messageId);
         if (message.SenderKind != ParticipantKind.Agent || message.SenderId != agentId)
         {
             throw new KefuStateException("Message", messageId, $"Message {messageId} was not sent by agent {agentId}; only its sender can recall it.");
         }
 
-        if (message.Recalled)
+        var recalledInThisBatch = Commit.EventList.Exists(x => x.PayloadCase == KefuEvent.PayloadOneofCase.MessageRecalled && x.MessageRecalled.MessageId == messageId);
+        if (message.Recalled || recalledInThisBatch)
         {
             throw new KefuStateException("Message", messageId, $"Message {messageId} was already recalled.");
         }
@@ -759,20 +725,8 @@ internal sealed partial class TenantState
                 $"Message {messageId} was sent {(Now - message.SentAt).TotalSeconds:F0} s ago; messages can only be recalled within {window.TotalSeconds:F0} s (RecallWindow).");
         }
 
-        var recalled = message with { Recalled = true };
-        if (index >= 0)
-        {
-            c.RecentAgentMessages[index] = recalled;
-        }
-
-        if (recalled.ClientMessageId is not null && c.ByClientId is not null)
-        {
-            c.ByClientId[recalled.ClientMessageId] = recalled;
-        }
-
-        Commit.MessageList.Add(recalled);
         Emit(c.Id).MessageRecalled = new MessageRecalledEvent { MessageId = messageId, AgentId = agentId };
-        return recalled;
+        return message with { Recalled = true };
     }
 
     public async ValueTask<bool> MarkReadAsync(long conversationId, Participant reader, long upToMessageId)
@@ -986,8 +940,6 @@ internal sealed partial class TenantState
 
         Open.Remove(c.Id);
         OpenByVisitor.Remove(c.VisitorId);
-        c.ByClientId = null;
-        c.RecentAgentMessages.Clear();
         RememberClosed(c);
         if (agent is not null)
         {

@@ -25,6 +25,7 @@ internal sealed partial class TenantState : IRoutingView
         _s = services;
         Commit = new TenantCommit(tenantId);
         Settings = services.Options.DefaultTenantSettings;
+        ClientIds = new ClientIdIndex(services.Options.DeduplicationWindow);
     }
 
     public long TenantId { get; }
@@ -55,6 +56,7 @@ internal sealed partial class TenantState : IRoutingView
     internal readonly List<QueueEntry> QueueList = [];
     internal readonly Dictionary<long, ConversationRuntime> RecentlyClosed = [];
     internal readonly Dictionary<long, Visitor> Visitors = [];
+    internal readonly ClientIdIndex ClientIds;
 
     // IRoutingView
     IReadOnlyList<IRoutingAgent> IRoutingView.Agents => AgentList;
@@ -64,7 +66,7 @@ internal sealed partial class TenantState : IRoutingView
     /// <summary>Loads the tenant from the stores; a tenant that does not exist yet loads empty.</summary>
     public async ValueTask LoadAsync(CancellationToken cancellationToken)
     {
-        Now = _s.Time.GetUtcNow();
+        BeginItem(_s.Time.GetUtcNow());
         var snapshot = await _s.Directory.LoadTenantAsync(TenantId, cancellationToken).ConfigureAwait(false);
         if (snapshot is null)
         {
@@ -108,35 +110,18 @@ internal sealed partial class TenantState : IRoutingView
         }
     }
 
+    /// <summary>Rebuilds the client ids of an open conversation's recent messages, for idempotent sends after a restart.</summary>
     private async ValueTask LoadMessageIndexAsync(ConversationRuntime c, CancellationToken cancellationToken)
     {
-        long? before = null;
-        var recallFrom = Now - Settings.Conversations.RecallWindow;
-        while (true)
+        const int RecentMessages = 1_000;
+        var page = await _s.Conversations.GetMessagesAsync(TenantId, c.Id, null, RecentMessages, cancellationToken).ConfigureAwait(false);
+        foreach (var m in page)
         {
-            var page = await _s.Conversations.GetMessagesAsync(TenantId, c.Id, before, 500, cancellationToken).ConfigureAwait(false);
-            if (page.Count == 0)
+            if (m.ClientMessageId is not null)
             {
-                break;
+                ClientIds.Add(c.Id, m.SenderKind, m.SenderId, m.ClientMessageId, new ClientIdIndex.Entry(m.Id, m.SentAt));
             }
-
-            foreach (var m in page)
-            {
-                if (m.ClientMessageId is not null)
-                {
-                    (c.ByClientId ??= new(StringComparer.Ordinal))[m.ClientMessageId] = m;
-                }
-
-                if (m.SenderKind == ParticipantKind.Agent && m.SentAt >= recallFrom)
-                {
-                    c.RecentAgentMessages.Add(m);
-                }
-            }
-
-            before = page[0].Id;
         }
-
-        c.RecentAgentMessages.Sort(static (a, b) => a.Id.CompareTo(b.Id));
     }
 
     private void LoadEntity(IDirectoryEntity entity)
@@ -173,13 +158,17 @@ internal sealed partial class TenantState : IRoutingView
 
     // ---- Batch bookkeeping
 
-    private readonly record struct Checkpoint(int Directory, int Messages, int Visitors, int Events, int Dirty, int Transient, long Sequence, Tenant? Tenant, TenantSettings? Settings);
+    private readonly record struct Checkpoint(int Directory, int Visitors, int Events, int Dirty, int Transient, long Sequence, Tenant? Tenant, TenantSettings? Settings);
 
-    /// <summary>Starts applying one work item at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Starts applying one work item at <paramref name="now"/>, truncated to the millisecond (the precision of
+    /// event times), and never before the previous item's time.
+    /// </summary>
     public void BeginItem(DateTimeOffset now)
     {
-        Now = now;
-        _checkpoint = new Checkpoint(Commit.DirectoryList.Count, Commit.MessageList.Count, Commit.VisitorList.Count, Commit.EventList.Count,
+        var ticks = now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond);
+        Now = ticks < Now.UtcTicks ? Now : new DateTimeOffset(ticks, TimeSpan.Zero);
+        _checkpoint = new Checkpoint(Commit.DirectoryList.Count, Commit.VisitorList.Count, Commit.EventList.Count,
             _dirty.Count, _transient.Count, Sequence, Commit.Tenant, Commit.Settings);
     }
 
@@ -192,7 +181,7 @@ internal sealed partial class TenantState : IRoutingView
         get
         {
             var cp = _checkpoint;
-            return Commit.DirectoryList.Count != cp.Directory || Commit.MessageList.Count != cp.Messages || Commit.VisitorList.Count != cp.Visitors
+            return Commit.DirectoryList.Count != cp.Directory || Commit.VisitorList.Count != cp.Visitors
                 || Commit.EventList.Count != cp.Events || _dirty.Count != cp.Dirty || _transient.Count != cp.Transient || Sequence != cp.Sequence
                 || !ReferenceEquals(Commit.Tenant, cp.Tenant) || !ReferenceEquals(Commit.Settings, cp.Settings);
         }
@@ -231,7 +220,7 @@ internal sealed partial class TenantState : IRoutingView
     {
         var e = new KefuEvent
         {
-            EventId = _s.Ids.NextId(),
+            EventId = _s.Ids.NextId(Now),
             TenantId = TenantId,
             Sequence = ++Sequence,
             OccurredAtMs = Now.ToUnixTimeMilliseconds(),
@@ -246,7 +235,7 @@ internal sealed partial class TenantState : IRoutingView
     {
         var e = new KefuEvent
         {
-            EventId = _s.Ids.NextId(),
+            EventId = _s.Ids.NextId(Now),
             TenantId = TenantId,
             OccurredAtMs = Now.ToUnixTimeMilliseconds(),
             ConversationId = conversationId,
@@ -289,7 +278,7 @@ internal sealed partial class TenantState : IRoutingView
         Commit.Tenant = tenant;
     }
 
-    internal long NewId() => _s.Ids.NextId();
+    internal long NewId() => _s.Ids.NextId(Now);
 
     internal void RememberClosed(ConversationRuntime c)
     {

@@ -39,11 +39,11 @@ internal sealed class TenantWorker : IAsyncDisposable
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             Exception? poison = null;
+            var batchTime = _s.Time.GetUtcNow(); // one clock read per batch: the batch commits as one
             while (batch.Count < _s.Options.MaxBatchSize && reader.TryRead(out var item))
             {
                 batch.Add(item);
-                var now = item.FixedTime ?? _s.Time.GetUtcNow();
-                state.BeginItem(now < state.Now ? state.Now : now);
+                state.BeginItem(item.FixedTime ?? batchTime);
                 try
                 {
                     await item.ExecuteAsync(state).ConfigureAwait(false);

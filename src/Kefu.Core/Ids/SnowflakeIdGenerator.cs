@@ -17,25 +17,21 @@ public sealed class SnowflakeIdGenerator : IKefuIdGenerator
     private const int NodeBits = 10;
     private const long SequenceMask = (1L << SequenceBits) - 1;
 
-    private readonly TimeProvider _time;
     private readonly long _node;
     private long _last; // last id's timestamp and sequence, without the node bits
 
     /// <summary>Creates a generator for one node.</summary>
-    /// <param name="time">The clock.</param>
     /// <param name="nodeId">This node's id, 0–1023, unique among the nodes sharing a store.</param>
-    public SnowflakeIdGenerator(TimeProvider time, int nodeId)
+    public SnowflakeIdGenerator(int nodeId)
     {
-        ArgumentNullException.ThrowIfNull(time);
         Guard.Range(nodeId, 0, MaxNodeId, "NodeId");
-        _time = time;
         _node = nodeId;
     }
 
     /// <inheritdoc />
-    public long NextId()
+    public long NextId(DateTimeOffset now)
     {
-        var millis = Math.Max(0, (long)(_time.GetUtcNow() - Epoch).TotalMilliseconds);
+        var millis = Math.Max(0, (now.UtcTicks - Epoch.UtcTicks) / TimeSpan.TicksPerMillisecond);
         var candidate = millis << SequenceBits;
         while (true)
         {

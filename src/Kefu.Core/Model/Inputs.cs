@@ -200,13 +200,15 @@ public sealed record QueuePosition(long ConversationId, long VisitorId, long? Gr
 /// <param name="MaxConcurrentChats">Capacity.</param>
 public sealed record AgentPresence(long AgentId, AgentStatus Status, int ActiveConversations, int MaxConcurrentChats);
 
-/// <summary>What happened to a sent message.</summary>
-/// <param name="Message">The stored message; null when it was blocked.</param>
+/// <summary>What happened to a sent message. A struct: sending a message allocates no result object.</summary>
+/// <param name="MessageId">The stored message's id; 0 when the message was blocked.</param>
+/// <param name="SentAt">When it was stored (millisecond precision).</param>
+/// <param name="Text">The text as delivered (masked when the filter masked it); null for a duplicate or a non-text message.</param>
 /// <param name="Action">What the message filter did.</param>
 /// <param name="Notice">What the sender is told: why the message was blocked, or the reminder for the agent.</param>
-/// <param name="Duplicate">True when a message with the same client message id was already stored; <paramref name="Message"/> is that message.</param>
-public readonly record struct SendResult(Message? Message, Moderation.MessageFilterAction Action, string? Notice, bool Duplicate)
+/// <param name="Duplicate">True when this sender already sent a message with the same client message id to this conversation; <paramref name="MessageId"/> is that message.</param>
+public readonly record struct SendResult(long MessageId, DateTimeOffset SentAt, string? Text, Moderation.MessageFilterAction Action, string? Notice, bool Duplicate)
 {
     /// <summary>Whether the message was withheld.</summary>
-    public bool Blocked => Message is null;
+    public bool Blocked => MessageId == 0;
 }

@@ -12,7 +12,9 @@ public readonly record struct DirectoryChange(string Kind, long Id, IDirectoryEn
 /// <summary>
 /// One batch of a tenant's worker: every state change of the batch's commands and the events they produced.
 /// A store applies it in one transaction: all of it or nothing. Entries of the same id later in a list supersede
-/// earlier ones.
+/// earlier ones. Messages are not listed separately: a new message is its <see cref="ServiceSessionMessageEvent"/>
+/// (see <see cref="MessageEventExtensions.ToMessage"/>) and a recall its <see cref="MessageRecalledEvent"/>, so a
+/// store persists messages from <see cref="Events"/>.
 /// </summary>
 public sealed class TenantCommit
 {
@@ -33,9 +35,6 @@ public sealed class TenantCommit
     /// <summary>Conversations created or changed (latest state, once each).</summary>
     public IReadOnlyList<Conversation> Conversations => ConversationList;
 
-    /// <summary>Messages added or changed, in order.</summary>
-    public IReadOnlyList<Message> Messages => MessageList;
-
     /// <summary>Visitors created or changed (latest state).</summary>
     public IReadOnlyList<Visitor> Visitors => VisitorList;
 
@@ -44,13 +43,12 @@ public sealed class TenantCommit
 
     internal List<DirectoryChange> DirectoryList { get; } = [];
     internal List<Conversation> ConversationList { get; } = [];
-    internal List<Message> MessageList { get; } = [];
     internal List<Visitor> VisitorList { get; } = [];
     internal List<KefuEvent> EventList { get; } = [];
 
     /// <summary>Whether the batch changed nothing.</summary>
     public bool IsEmpty => Tenant is null && Settings is null && DirectoryList.Count == 0 && ConversationList.Count == 0
-        && MessageList.Count == 0 && VisitorList.Count == 0 && EventList.Count == 0;
+        && VisitorList.Count == 0 && EventList.Count == 0;
 
     internal void Clear()
     {
@@ -58,7 +56,6 @@ public sealed class TenantCommit
         Settings = null;
         DirectoryList.Clear();
         ConversationList.Clear();
-        MessageList.Clear();
         VisitorList.Clear();
         EventList.Clear();
     }

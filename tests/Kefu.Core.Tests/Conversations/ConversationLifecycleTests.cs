@@ -43,22 +43,22 @@ public class ConversationLifecycleTests
         var again = await h.SendTextAsync(id, visitor, "你好，我的账户登不上了", "v-1");
         Assert.False(hello.Duplicate);
         Assert.True(again.Duplicate);
-        Assert.Equal(hello.Message!.Id, again.Message!.Id);
+        Assert.Equal(hello.MessageId, again.MessageId);
         var reply = await h.SendTextAsync(id, Participant.Agent(first.Id), "请问您的账号是？", "a-1");
         var stored = await kefu.History.GetMessagesAsync(t, id, limit: 100);
         Assert.Single(stored, m => m.ClientMessageId == "v-1");
-        Assert.Contains(stored, m => m.Id == reply.Message!.Id && m.SenderKind == ParticipantKind.Agent);
+        Assert.Contains(stored, m => m.Id == reply.MessageId && m.SenderKind == ParticipantKind.Agent);
 
         // Recall: 1:59 after sending succeeds, 2:01 after sending is refused.
         await h.AdvanceAsync(TimeSpan.FromSeconds(119));
-        var recalled = await kefu.Conversations.RecallAsync(t, id, first.Id, reply.Message!.Id);
+        var recalled = await kefu.Conversations.RecallAsync(t, id, first.Id, reply.MessageId);
         Assert.True(recalled.Recalled);
         Assert.Equal("请问您的账号是？", recalled.Text); // kept for re-editing
         var late = await h.SendTextAsync(id, Participant.Agent(first.Id), "稍等，我查一下", "a-2");
         await h.AdvanceAsync(TimeSpan.FromSeconds(121));
-        var refusal = await Assert.ThrowsAsync<KefuStateException>(async () => await kefu.Conversations.RecallAsync(t, id, first.Id, late.Message!.Id));
+        var refusal = await Assert.ThrowsAsync<KefuStateException>(async () => await kefu.Conversations.RecallAsync(t, id, first.Id, late.MessageId));
         Assert.Contains("120 s", refusal.Message, StringComparison.Ordinal);
-        Assert.False((await kefu.History.GetMessagesAsync(t, id, limit: 100)).Single(m => m.Id == late.Message!.Id).Recalled);
+        Assert.False((await kefu.History.GetMessagesAsync(t, id, limit: 100)).Single(m => m.Id == late.MessageId).Recalled);
 
         // Transfer to another agent: stays with the first until accepted.
         await kefu.Conversations.SetStatusAsync(t, second.Id, AgentStatus.Online);

@@ -38,13 +38,13 @@ public class TimerTests
         await h.AdvanceAsync(TimeSpan.FromSeconds(1));
         var reminder = Assert.Single(await SystemMessagesAsync(h, c.Id));
         Assert.StartsWith("您好，由于您长时间没有回复，本次咨询将于", reminder.Text, StringComparison.Ordinal);
-        Assert.Equal(asked.Message!.SentAt + TimeSpan.FromMinutes(3), reminder.SentAt);
+        Assert.Equal(asked.SentAt + TimeSpan.FromMinutes(3), reminder.SentAt);
 
         await h.AdvanceAsync(TimeSpan.FromMinutes(2));
         var closed = await h.Kefu.Conversations.GetAsync(h.TenantId, c.Id);
         Assert.Equal(ConversationState.Closed, closed.State);
         Assert.Equal(CloseReason.VisitorNoReply, closed.CloseReason);
-        Assert.Equal(asked.Message.SentAt + TimeSpan.FromMinutes(5), closed.ClosedAt);
+        Assert.Equal(asked.SentAt + TimeSpan.FromMinutes(5), closed.ClosedAt);
         Assert.Equal("您好，由于您长时间没有回复，系统自动结束了本次咨询。", (await SystemMessagesAsync(h, c.Id))[^1].Text);
         Assert.Equal(0, (await h.Kefu.Conversations.ListPresenceAsync(h.TenantId)).Single().ActiveConversations);
     }

@@ -166,7 +166,7 @@ public class QuickReplyTests
 
         var sent = await h.Kefu.Conversations.SendQuickReplyAsync(t, conversation.Id, agent.Id, reply.Id, "qr-1");
 
-        var message = Assert.IsType<Message>(sent.Message);
+        var message = (await h.Kefu.History.GetMessagesAsync(t, conversation.Id)).Single(m => m.Id == sent.MessageId);
         Assert.Equal((ParticipantKind.Agent, agent.Id, MessageKind.Text), (message.SenderKind, message.SenderId, message.Kind));
         Assert.Equal(reply.Text, message.Text);
         Assert.Equal("qr-1", message.ClientMessageId);
@@ -188,7 +188,8 @@ public class QuickReplyTests
 
         var sent = await h.Kefu.Conversations.SendQuickReplyAsync(t, conversation.Id, agent.Id, reply.Id);
 
-        Assert.Equal("我是小简", sent.Message?.Text);
+        Assert.Equal("我是小简", sent.Text);
+        Assert.Equal("我是小简", (await h.Kefu.History.GetMessagesAsync(t, conversation.Id)).Single(m => m.Id == sent.MessageId).Text);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public class ConcurrentCommandsTests
         {
             var random = new Random(thread);
             var mine = conversations.Skip(thread * 2).Take(2).ToArray();
-            var sent = new List<(string ClientId, Conversation Conversation)>();
+            var sent = new List<(string ClientId, Conversation Conversation, Participant Sender)>();
             for (var i = 0; i < CommandsPerThread; i++)
             {
                 var roll = random.Next(100);
@@ -50,15 +50,15 @@ public class ConcurrentCommandsTests
                     var sender = random.Next(2) == 0 ? Participant.Visitor(c.VisitorId) : Participant.Agent(c.AgentId!.Value);
                     var clientId = $"t{thread}-m{i}";
                     var result = await kefu.Conversations.SendAsync(t, c.Id, sender, MessageContent.FromText($"message {clientId}"), clientId);
-                    sent.Add((clientId, c));
-                    acks.Enqueue(new Ack(thread, i, "send", clientId, c.Id, result.Message!.Id, result.Duplicate));
+                    sent.Add((clientId, c, sender));
+                    acks.Enqueue(new Ack(thread, i, "send", clientId, c.Id, result.MessageId, result.Duplicate));
                 }
                 else if (roll < 80)
                 {
-                    // A client retry: the same client message id again.
-                    var (clientId, c) = sent[random.Next(sent.Count)];
-                    var result = await kefu.Conversations.SendAsync(t, c.Id, Participant.Visitor(c.VisitorId), MessageContent.FromText("retry"), clientId);
-                    acks.Enqueue(new Ack(thread, i, "retry", clientId, c.Id, result.Message!.Id, result.Duplicate));
+                    // A client retry: the same sender sends the same client message id again.
+                    var (clientId, c, sender) = sent[random.Next(sent.Count)];
+                    var result = await kefu.Conversations.SendAsync(t, c.Id, sender, MessageContent.FromText("retry"), clientId);
+                    acks.Enqueue(new Ack(thread, i, "retry", clientId, c.Id, result.MessageId, result.Duplicate));
                 }
                 else if (roll < 90)
                 {

@@ -140,7 +140,7 @@ public class DurabilityTests
             var c2 = await kefu.Conversations.OpenAsync(tenant, data.Conversation());
             (served, waiting) = (c1.Id, c2.Id);
             await kefu.Conversations.SendAsync(tenant, served, Participant.Visitor(c1.VisitorId), MessageContent.FromText("before restart"), "dup-1");
-            agentMessage = (await kefu.Conversations.SendAsync(tenant, served, Participant.Agent(agentId), MessageContent.FromText("agent says"), "a-1")).Message!.Id;
+            agentMessage = (await kefu.Conversations.SendAsync(tenant, served, Participant.Agent(agentId), MessageContent.FromText("agent says"), "a-1")).MessageId;
         }
 
         clock.Advance(TimeSpan.FromSeconds(30));

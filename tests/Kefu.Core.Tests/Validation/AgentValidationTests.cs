@@ -181,7 +181,7 @@ public class AgentValidationTests
     {
         RecordingIdGenerator? ids = null;
         await using var h = await KefuTestHarness.StartAsync(build: b => b.Services.Replace(ServiceDescriptor.Singleton<IKefuIdGenerator>(sp =>
-            ids = new RecordingIdGenerator(new SnowflakeIdGenerator(sp.GetRequiredService<TimeProvider>(), 0)))));
+            ids = new RecordingIdGenerator(new SnowflakeIdGenerator(0)))));
         Assert.NotNull(ids);
         var tenantsBefore = TenantSnapshot.Of(await h.Kefu.Organisation.ListTenantsAsync());
         var firstNewId = ids.Issued.Count;
@@ -210,9 +210,9 @@ public class AgentValidationTests
 
         public IReadOnlyList<long> Issued => [.. _issued];
 
-        public long NextId()
+        public long NextId(DateTimeOffset now)
         {
-            var id = inner.NextId();
+            var id = inner.NextId(now);
             _issued.Enqueue(id);
             return id;
         }

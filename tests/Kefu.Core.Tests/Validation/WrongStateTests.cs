@@ -19,19 +19,19 @@ public class WrongStateTests
         await using var h = await KefuTestHarness.StartAsync();
         var (agent, conversation) = await ServedConversationAsync(h);
         var sent = await h.SendTextAsync(conversation.Id, Participant.Agent(agent.Id), "Your order ships today", h.Data.ClientMessageId());
-        Assert.NotNull(sent.Message);
+        Assert.False(sent.Blocked);
         await h.AdvanceAsync(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
         var messagesBefore = TenantSnapshot.Of(await h.Kefu.History.GetMessagesAsync(h.TenantId, conversation.Id));
 
         var refusal = await Refusal.AssertAsync<KefuStateException>(h,
-            async () => await h.Kefu.Conversations.RecallAsync(h.TenantId, conversation.Id, agent.Id, sent.Message.Id));
+            async () => await h.Kefu.Conversations.RecallAsync(h.TenantId, conversation.Id, agent.Id, sent.MessageId));
 
         Assert.Equal(KefuErrorKind.InvalidState, refusal.Kind);
-        Assert.Equal(sent.Message.Id, refusal.Id);
+        Assert.Equal(sent.MessageId, refusal.Id);
         Assert.Contains("RecallWindow", refusal.Message);
         Assert.Contains("120 s", refusal.Message);
         var messages = await h.Kefu.History.GetMessagesAsync(h.TenantId, conversation.Id);
-        Assert.False(Assert.Single(messages, m => m.Id == sent.Message.Id).Recalled);
+        Assert.False(Assert.Single(messages, m => m.Id == sent.MessageId).Recalled);
         Assert.Equal(messagesBefore, TenantSnapshot.Of(messages));
     }
 
@@ -42,15 +42,15 @@ public class WrongStateTests
         await h.Kefu.Directory.UpdateConversationSettingsAsync(h.TenantId, new ConversationSettings { RecallWindow = TimeSpan.FromSeconds(30) });
         var (agent, conversation) = await ServedConversationAsync(h);
         var sent = await h.SendTextAsync(conversation.Id, Participant.Agent(agent.Id), "Typo");
-        Assert.NotNull(sent.Message);
+        Assert.False(sent.Blocked);
         await h.AdvanceAsync(TimeSpan.FromSeconds(31));
 
         var refusal = await Refusal.AssertAsync<KefuStateException>(h,
-            async () => await h.Kefu.Conversations.RecallAsync(h.TenantId, conversation.Id, agent.Id, sent.Message.Id));
+            async () => await h.Kefu.Conversations.RecallAsync(h.TenantId, conversation.Id, agent.Id, sent.MessageId));
 
         Assert.Contains("30 s", refusal.Message);
         Assert.Contains("RecallWindow", refusal.Message);
-        Assert.False(Assert.Single(await h.Kefu.History.GetMessagesAsync(h.TenantId, conversation.Id), m => m.Id == sent.Message.Id).Recalled);
+        Assert.False(Assert.Single(await h.Kefu.History.GetMessagesAsync(h.TenantId, conversation.Id), m => m.Id == sent.MessageId).Recalled);
     }
 
     [Fact]

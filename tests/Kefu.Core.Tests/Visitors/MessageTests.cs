@@ -9,7 +9,11 @@ namespace Kefu.Core.Tests.Visitors;
 /// <summary>Read receipts, typing previews, media messages and history paging (C9).</summary>
 public class MessageTests
 {
-    private static Message Stored(SendResult result) => Assert.IsType<Message>(result.Message);
+    private static (long Id, DateTimeOffset SentAt) Stored(SendResult result)
+    {
+        Assert.False(result.Blocked);
+        return (result.MessageId, result.SentAt);
+    }
 
     [Fact]
     public async Task MarkRead_ByVisitorAndAgent_EmitsMessagesReadAndRecordsTheReadPositions()
@@ -148,8 +152,8 @@ public class MessageTests
         Assert.Equal((MessageKind.Image, photo), (storedImage.Kind, storedImage.Media));
         Assert.Equal((MessageKind.File, contract, "请查收合同"), (storedFile.Kind, storedFile.Media, storedFile.Text));
         var events = h.Events.Events.Where(e => e.PayloadCase == PayloadOneofCase.Message).Select(e => e.Message).ToList();
-        Assert.Equal((MessageKind.Image, photo.Url, photo.Name, photo.Size), (events[0].Kind, events[0].MediaUrl, events[0].MediaName, events[0].MediaSize));
-        Assert.Equal((MessageKind.File, contract.Url, contract.Name, contract.Size), (events[1].Kind, events[1].MediaUrl, events[1].MediaName, events[1].MediaSize));
+        Assert.Equal((MessageKind.Image, photo.Url, photo.Name, photo.Size), (events[0].Kind, events[0].Media.Url, events[0].Media.Name, events[0].Media.Size));
+        Assert.Equal((MessageKind.File, contract.Url, contract.Name, contract.Size), (events[1].Kind, events[1].Media.Url, events[1].Media.Name, events[1].Media.Size));
     }
 
     [Fact]

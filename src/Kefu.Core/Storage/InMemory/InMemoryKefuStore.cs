@@ -5,7 +5,8 @@ using Kefu.Model;
 namespace Kefu.Storage.InMemory;
 
 /// <summary>
-/// The in-memory store: every storage interface of Core, for tests and for trying Kefu out. Each tenant's data sits
+/// The in-memory store: every storage interface of Core, for tests and for trying Kefu out. Messages are kept as
+/// compact rows taken from their events (the stored form of a message) and turned into <see cref="Message"/>s when read. Each tenant's data sits
 /// in its own partition behind its own lock, so tenants commit in parallel. Nothing survives the process.
 /// </summary>
 internal sealed class InMemoryKefuStore :
@@ -70,64 +71,29 @@ internal sealed class InMemoryKefuStore :
                 p.Conversations[conversation.Id] = conversation;
             }
 
-            foreach (var message in commit.MessageList)
-            {
-                if (!p.Messages.TryGetValue(message.ConversationId, out var list))
-                {
-                    p.Messages[message.ConversationId] = list = [];
-                }
-
-                if (list.Count == 0 || list[^1].Id < message.Id)
-                {
-                    list.Add(message);
-                }
-                else
-                {
-                    var index = IndexOf(list, message.Id);
-                    if (index >= 0)
-                    {
-                        list[index] = message;
-                    }
-                    else
-                    {
-                        list.Insert(~index, message);
-                    }
-                }
-            }
-
             foreach (var e in commit.EventList)
             {
+                switch (e.PayloadCase)
+                {
+                    case KefuEvent.PayloadOneofCase.Message:
+                        if (!p.Messages.TryGetValue(e.ConversationId, out var log))
+                        {
+                            p.Messages[e.ConversationId] = log = new MessageLog();
+                        }
+
+                        log.Add(e);
+                        break;
+                    case KefuEvent.PayloadOneofCase.MessageRecalled:
+                        p.Recalled.Add(e.MessageRecalled.MessageId);
+                        break;
+                }
+
                 p.Outbox.Enqueue(e);
                 p.LastSequence = e.Sequence;
             }
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private static int IndexOf(List<Message> list, long id)
-    {
-        int lo = 0, hi = list.Count - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            var value = list[mid].Id;
-            if (value == id)
-            {
-                return mid;
-            }
-
-            if (value < id)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return ~lo;
     }
 
     // ---- IDirectoryStore
@@ -230,12 +196,12 @@ internal sealed class InMemoryKefuStore :
 
         lock (p.Gate)
         {
-            if (p.Messages.TryGetValue(conversationId, out var list))
+            if (p.Messages.TryGetValue(conversationId, out var log))
             {
-                var index = IndexOf(list, messageId);
+                var index = log.IndexOf(messageId);
                 if (index >= 0)
                 {
-                    return ValueTask.FromResult<Message?>(list[index]);
+                    return ValueTask.FromResult<Message?>(log.ToMessage(index, conversationId, p.Recalled));
                 }
             }
 
@@ -253,14 +219,20 @@ internal sealed class InMemoryKefuStore :
 
         lock (p.Gate)
         {
-            if (!p.Messages.TryGetValue(conversationId, out var list))
+            if (!p.Messages.TryGetValue(conversationId, out var log))
             {
                 return ValueTask.FromResult<IReadOnlyList<Message>>([]);
             }
 
-            var end = beforeMessageId is null ? list.Count : IndexOf(list, beforeMessageId.Value) is var i && i >= 0 ? i : ~i;
+            var end = beforeMessageId is null ? log.Count : log.IndexOf(beforeMessageId.Value) is var i && i >= 0 ? i : ~i;
             var start = Math.Max(0, end - limit);
-            return ValueTask.FromResult<IReadOnlyList<Message>>(list.GetRange(start, end - start));
+            var page = new Message[end - start];
+            for (var k = 0; k < page.Length; k++)
+            {
+                page[k] = log.ToMessage(start + k, conversationId, p.Recalled);
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<Message>>(page);
         }
     }
 
@@ -281,11 +253,13 @@ internal sealed class InMemoryKefuStore :
 
             var before = beforeMessageId ?? long.MaxValue;
             var page = conversations
-                .SelectMany(id => p.Messages.TryGetValue(id, out var list) ? list : [])
-                .Where(m => m.Id < before)
-                .OrderByDescending(m => m.Id)
+                .Where(p.Messages.ContainsKey)
+                .SelectMany(id => Enumerable.Range(0, p.Messages[id].Count).Select(index => (Conversation: id, Index: index, MessageId: p.Messages[id].IdAt(index))))
+                .Where(x => x.MessageId < before)
+                .OrderByDescending(x => x.MessageId)
                 .Take(limit)
-                .OrderBy(m => m.Id)
+                .OrderBy(x => x.MessageId)
+                .Select(x => p.Messages[x.Conversation].ToMessage(x.Index, x.Conversation, p.Recalled))
                 .ToList();
             return ValueTask.FromResult<IReadOnlyList<Message>>(page);
         }
@@ -508,7 +482,8 @@ internal sealed class InMemoryKefuStore :
         public readonly Dictionary<long, Conversation> Conversations = [];
         public readonly List<long> ConversationOrder = [];
         public readonly Dictionary<long, List<long>> VisitorConversations = [];
-        public readonly Dictionary<long, List<Message>> Messages = [];
+        public readonly Dictionary<long, MessageLog> Messages = [];
+        public readonly HashSet<long> Recalled = [];
         public readonly Queue<KefuEvent> Outbox = new();
         public readonly Dictionary<(string Kind, string Key), ConfigurationDocument> Documents = [];
         public readonly HashSet<(string Consumer, long EventId)> AppliedEvents = [];
