@@ -371,8 +371,7 @@ internal sealed partial class TenantState
         c.OfferedAt = Now;
         agent.ActiveConversations++;
         Touch(c);
-        Emit(c.Id).SessionOffered = new ServiceSessionOfferedEvent { AgentId = agent.Agent.Id };
-        _ = explanation;
+        Emit(c.Id).SessionOffered = new ServiceSessionOfferedEvent { AgentId = agent.Agent.Id, Explanation = explanation };
     }
 
     private void Enqueue(ConversationRuntime c, long? groupId, string reason, long? excludedAgentId)
@@ -844,8 +843,7 @@ internal sealed partial class TenantState
         var to = c.PendingTransferToAgentId ?? 0;
         c.PendingTransferToAgentId = null;
         Touch(c);
-        Emit(c.Id).TransferDeclined = new ServiceSessionTransferDeclinedEvent { FromAgentId = c.AgentId ?? 0, ToAgentId = to };
-        _ = byAgentId;
+        Emit(c.Id).TransferDeclined = new ServiceSessionTransferDeclinedEvent { FromAgentId = c.AgentId ?? 0, ToAgentId = to, DeclinedByAgentId = byAgentId };
     }
 
     public async ValueTask<Conversation> TransferToGroupAsync(long conversationId, long fromAgentId, long groupId)

@@ -150,8 +150,10 @@ internal sealed partial class TenantState
         {
             _timer = _s.Time.CreateTimer(static state =>
             {
-                var self = (TenantState)state!;
-                self.TimerFired?.Invoke(self._s.Time.GetUtcNow());
+                if (state is TenantState self)
+                {
+                    self.TimerFired?.Invoke(self._s.Time.GetUtcNow());
+                }
             }, this, delay, Timeout.InfiniteTimeSpan);
         }
         else

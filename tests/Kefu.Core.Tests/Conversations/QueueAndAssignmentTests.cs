@@ -138,6 +138,8 @@ public class QueueAndAssignmentTests
         var after = await h.Kefu.Conversations.AnswerTransferAsync(h.TenantId, c.Id, second.Id, accept: false);
         Assert.Equal(first.Id, after.AgentId);
         Assert.Null(after.PendingTransferToAgentId);
+        var declined = h.Events.Events.Single(e => e.PayloadCase == KefuEvent.PayloadOneofCase.TransferDeclined).TransferDeclined;
+        Assert.Equal((first.Id, second.Id, second.Id), (declined.FromAgentId, declined.ToAgentId, declined.DeclinedByAgentId));
         await Assert.ThrowsAsync<KefuStateException>(async () => await h.Kefu.Conversations.AnswerTransferAsync(h.TenantId, c.Id, second.Id, accept: true));
     }
 
@@ -158,6 +160,7 @@ public class QueueAndAssignmentTests
         var c = await h.OpenConversationAsync();
         Assert.Equal(ConversationState.Offered, c.State);
         Assert.Equal(a.Id, c.AgentId);
+        Assert.Equal("test policy offers", h.Events.Events.Single(e => e.PayloadCase == KefuEvent.PayloadOneofCase.SessionOffered).SessionOffered.Explanation);
         var rerouted = await h.Kefu.Conversations.AnswerOfferAsync(h.TenantId, c.Id, a.Id, accept: false);
         Assert.Equal(b.Id, rerouted.AgentId);
         var accepted = await h.Kefu.Conversations.AnswerOfferAsync(h.TenantId, c.Id, b.Id, accept: true);
