@@ -21,18 +21,32 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
     public IKefuConversations Conversations => this;
     public IKefuHistory History => this;
 
-    private TenantWorker Worker(long tenantId)
+    /// <summary>
+    /// The tenant's worker. Workers are made only for tenants known to exist (created here, or found in the store), so
+    /// commands with made-up tenant ids cost a store look-up and leave nothing behind.
+    /// </summary>
+    private ValueTask<TenantWorker> WorkerAsync(long tenantId)
     {
         if (tenantId <= 0)
         {
             throw new KefuValidationException("TenantId", "a tenant id greater than 0");
         }
 
-        if (_workers.TryGetValue(tenantId, out var worker))
+        return _workers.TryGetValue(tenantId, out var worker) ? ValueTask.FromResult(worker) : LoadWorkerAsync(tenantId);
+    }
+
+    private async ValueTask<TenantWorker> LoadWorkerAsync(long tenantId)
+    {
+        if (await _s.Directory.LoadTenantAsync(tenantId).ConfigureAwait(false) is null)
         {
-            return worker;
+            throw new KefuNotFoundException("Tenant", tenantId);
         }
 
+        return StartWorker(tenantId);
+    }
+
+    private TenantWorker StartWorker(long tenantId)
+    {
         lock (_disposeGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -40,20 +54,34 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
         }
     }
 
-    private ValueTask<T> Run<T>(long tenantId, Func<TenantState, T> apply, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var item = new DelegateWorkItem<T>(apply);
-        Worker(tenantId).Post(item);
-        return item.AsValueTask();
-    }
+    /// <summary>How many tenant workers run (for tests).</summary>
+    internal int WorkerCount => _workers.Count;
 
-    private ValueTask<T> RunAsync<T>(long tenantId, Func<TenantState, ValueTask<T>> apply, CancellationToken cancellationToken)
+    private ValueTask<T> Run<T>(long tenantId, Func<TenantState, T> apply, CancellationToken cancellationToken) =>
+        Post(tenantId, new DelegateWorkItem<T>(apply), cancellationToken);
+
+    private ValueTask<T> RunAsync<T>(long tenantId, Func<TenantState, ValueTask<T>> apply, CancellationToken cancellationToken) =>
+        Post(tenantId, new AsyncDelegateWorkItem<T>(apply), cancellationToken);
+
+    private ValueTask<T> Post<T>(long tenantId, WorkItem<T> item, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var item = new AsyncDelegateWorkItem<T>(apply);
-        Worker(tenantId).Post(item);
-        return item.AsValueTask();
+        var worker = WorkerAsync(tenantId);
+        if (worker.IsCompletedSuccessfully)
+        {
+            var task = item.AsValueTask();
+            worker.Result.Post(item);
+            return task;
+        }
+
+        return PostSlowAsync(worker, item);
+
+        static async ValueTask<T> PostSlowAsync(ValueTask<TenantWorker> pending, WorkItem<T> item)
+        {
+            var task = item.AsValueTask();
+            (await pending.ConfigureAwait(false)).Post(item);
+            return await task.ConfigureAwait(false);
+        }
     }
 
     private async ValueTask Ignore<T>(ValueTask<T> task) => await task.ConfigureAwait(false);
@@ -99,7 +127,10 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
         };
         settings.Validate();
         var id = _s.Ids.NextId(_s.Time.GetUtcNow());
-        return await Run(id, s => s.CreateTenant(name, settings, tenant.Administrator, adminHash), cancellationToken).ConfigureAwait(false);
+        var item = new DelegateWorkItem<Tenant>(s => s.CreateTenant(name, settings, tenant.Administrator, adminHash));
+        var created = item.AsValueTask();
+        StartWorker(id).Post(item);
+        return await created.ConfigureAwait(false);
     }
 
     public ValueTask<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken = default) => _s.Directory.ListTenantsAsync(cancellationToken);
@@ -362,12 +393,7 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
     public ValueTask<SendResult> SendAsync(long tenantId, long conversationId, Participant sender, MessageContent content, string? clientMessageId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        cancellationToken.ThrowIfCancellationRequested();
-        var worker = Worker(tenantId);
-        var item = SendMessageWorkItem.Rent(_s.SendPool, conversationId, sender, content, clientMessageId);
-        var task = item.AsValueTask();
-        worker.Post(item);
-        return task;
+        return Post(tenantId, SendMessageWorkItem.Rent(_s.SendPool, conversationId, sender, content, clientMessageId), cancellationToken);
     }
 
     public async ValueTask<SendResult> SendQuickReplyAsync(long tenantId, long conversationId, long agentId, long quickReplyId, string? clientMessageId = null, CancellationToken cancellationToken = default)

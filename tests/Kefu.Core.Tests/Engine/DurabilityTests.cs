@@ -167,5 +167,11 @@ public class DurabilityTests
         var ex = await Assert.ThrowsAsync<KefuNotFoundException>(async () => await h.Kefu.Directory.AddSkillGroupAsync(h.TenantId + 1, "x"));
         Assert.Equal("Tenant", ex.Entity);
         await Assert.ThrowsAsync<KefuValidationException>(async () => await h.Kefu.Directory.ListAgentsAsync(0));
+        for (var id = 1L; id <= 100; id++)
+        {
+            await Assert.ThrowsAsync<KefuNotFoundException>(async () => await h.Kefu.Conversations.SendAsync(h.TenantId + id, 1, Participant.Visitor(1), MessageContent.FromText("x")));
+        }
+
+        Assert.Equal(1, ((global::Kefu.Engine.KefuEngine)h.Kefu).WorkerCount); // made-up tenant ids leave no workers behind
     }
 }
