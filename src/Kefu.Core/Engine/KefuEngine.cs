@@ -37,7 +37,7 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
 
     private async ValueTask<TenantWorker> LoadWorkerAsync(long tenantId)
     {
-        if (await _s.Directory.LoadTenantAsync(tenantId).ConfigureAwait(false) is null)
+        if (await _s.Directory.GetTenantAsync(tenantId).ConfigureAwait(false) is null)
         {
             throw new KefuNotFoundException("Tenant", tenantId);
         }
@@ -517,7 +517,7 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
 
     private async ValueTask RequireTenantAsync(long tenantId, CancellationToken cancellationToken)
     {
-        if (await _s.Directory.LoadTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
+        if (!_workers.ContainsKey(tenantId) && await _s.Directory.GetTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
         {
             throw new KefuNotFoundException("Tenant", tenantId);
         }

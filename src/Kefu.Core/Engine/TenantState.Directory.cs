@@ -712,27 +712,33 @@ internal sealed partial class TenantState
     {
         RequireTenant();
         var current = Categories.TryGetValue(id, out var c) ? c : throw new KefuNotFoundException("WrapUpCategory", id);
-        var siblings = Categories.Values.Where(x => x.ParentId == current.ParentId).OrderBy(x => x.Order).ThenBy(x => x.Id).ToList();
-        var index = siblings.FindIndex(x => x.Id == id);
-        var target = Math.Clamp(index + by, 0, siblings.Count - 1);
+        var moved = Reorder(Categories, x => x.ParentId == current.ParentId, x => x.Order, (x, order) => x with { Order = order }, current, by);
+        DirectoryChanged(nameof(WrapUpCategory), id);
+        return moved;
+    }
+
+    /// <summary>
+    /// Moves <paramref name="item"/> by <paramref name="by"/> places among its siblings (clamped to the ends), numbers
+    /// the siblings 0, 1, 2 … and saves those whose number changed. Returns the siblings in their new order.
+    /// </summary>
+    private List<T> Reorder<T>(Dictionary<long, T> all, Func<T, bool> isSibling, Func<T, int> order, Func<T, int, T> withOrder, T item, int by)
+        where T : IDirectoryEntity
+    {
+        var siblings = all.Values.Where(isSibling).OrderBy(order).ThenBy(x => x.Id).ToList();
+        var index = siblings.FindIndex(x => x.Id == item.Id);
         siblings.RemoveAt(index);
-        siblings.Insert(target, current);
-        var result = new List<WrapUpCategory>(siblings.Count);
+        siblings.Insert(Math.Clamp(index + by, 0, siblings.Count), item);
         for (var i = 0; i < siblings.Count; i++)
         {
-            var sibling = siblings[i];
-            if (sibling.Order != i)
+            if (order(siblings[i]) != i)
             {
-                sibling = sibling with { Order = i };
-                Categories[sibling.Id] = sibling;
-                Save(sibling);
+                siblings[i] = withOrder(siblings[i], i);
+                all[siblings[i].Id] = siblings[i];
+                Save(siblings[i]);
             }
-
-            result.Add(sibling);
         }
 
-        DirectoryChanged(nameof(WrapUpCategory), id);
-        return result;
+        return siblings;
     }
 
     public IReadOnlyList<long> DeleteCategory(long id)
@@ -858,26 +864,9 @@ internal sealed partial class TenantState
     {
         RequireTenant();
         var current = QuickReplies.TryGetValue(id, out var q) ? q : throw new KefuNotFoundException("QuickReply", id);
-        var siblings = QuickReplies.Values.Where(x => x.FolderId == current.FolderId).OrderBy(x => x.Order).ThenBy(x => x.Id).ToList();
-        var index = siblings.FindIndex(x => x.Id == id);
-        siblings.RemoveAt(index);
-        siblings.Insert(Math.Clamp(index + by, 0, siblings.Count), current);
-        var result = new List<QuickReply>(siblings.Count);
-        for (var i = 0; i < siblings.Count; i++)
-        {
-            var sibling = siblings[i];
-            if (sibling.Order != i)
-            {
-                sibling = sibling with { Order = i };
-                QuickReplies[sibling.Id] = sibling;
-                Save(sibling);
-            }
-
-            result.Add(sibling);
-        }
-
+        var moved = Reorder(QuickReplies, x => x.FolderId == current.FolderId, x => x.Order, (x, order) => x with { Order = order }, current, by);
         DirectoryChanged(nameof(QuickReply), id);
-        return result;
+        return moved;
     }
 
     public bool DeleteQuickReply(long id)

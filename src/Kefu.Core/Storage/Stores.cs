@@ -16,6 +16,9 @@ public interface IDirectoryStore
     /// <summary>Loads a tenant's directory and settings, or null when the tenant does not exist.</summary>
     ValueTask<TenantSnapshot?> LoadTenantAsync(long tenantId, CancellationToken cancellationToken = default);
 
+    /// <summary>A tenant, or null when it does not exist: a cheap existence check.</summary>
+    ValueTask<Tenant?> GetTenantAsync(long tenantId, CancellationToken cancellationToken = default);
+
     /// <summary>Every tenant, oldest first.</summary>
     ValueTask<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken = default);
 

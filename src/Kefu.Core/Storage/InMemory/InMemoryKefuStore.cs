@@ -122,6 +122,19 @@ internal sealed class InMemoryKefuStore :
         }
     }
 
+    public ValueTask<Tenant?> GetTenantAsync(long tenantId, CancellationToken cancellationToken = default)
+    {
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<Tenant?>(null);
+        }
+
+        lock (p.Gate)
+        {
+            return ValueTask.FromResult(p.Tenant);
+        }
+    }
+
     public ValueTask<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken = default)
     {
         var tenants = new List<Tenant>();
