@@ -396,22 +396,8 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
         return Post(tenantId, SendMessageWorkItem.Rent(_s.SendPool, conversationId, sender, content, clientMessageId), cancellationToken);
     }
 
-    public async ValueTask<SendResult> SendQuickReplyAsync(long tenantId, long conversationId, long agentId, long quickReplyId, string? clientMessageId = null, CancellationToken cancellationToken = default)
-    {
-        var text = await Run(tenantId, s =>
-        {
-            s.RequireTenant();
-            var reply = s.QuickReplies.TryGetValue(quickReplyId, out var q) ? q : throw new KefuNotFoundException("QuickReply", quickReplyId);
-            var folder = s.Folders[reply.FolderId];
-            if (folder.Library == QuickReplyLibrary.Personal && folder.OwnerAgentId != agentId)
-            {
-                throw new KefuNotFoundException("QuickReply", quickReplyId);
-            }
-
-            return reply.Text;
-        }, cancellationToken).ConfigureAwait(false);
-        return await SendAsync(tenantId, conversationId, Participant.Agent(agentId), MessageContent.FromText(text), clientMessageId, cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask<SendResult> SendQuickReplyAsync(long tenantId, long conversationId, long agentId, long quickReplyId, string? clientMessageId = null, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, s => s.SendQuickReplyAsync(conversationId, agentId, quickReplyId, clientMessageId), cancellationToken);
 
     public ValueTask TypingAsync(long tenantId, long conversationId, long visitorId, string? text, CancellationToken cancellationToken = default)
         => Ignore(RunAsync(tenantId, s => s.TypingAsync(conversationId, visitorId, text), cancellationToken));

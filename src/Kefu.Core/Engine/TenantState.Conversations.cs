@@ -642,6 +642,20 @@ internal sealed partial class TenantState
         return new SendResult(id, Now, text, action, notice, Duplicate: false);
     }
 
+    /// <summary>Sends a quick reply (C15) as the agent's text message; another agent's personal reply is not found.</summary>
+    public async ValueTask<SendResult> SendQuickReplyAsync(long conversationId, long agentId, long quickReplyId, string? clientMessageId)
+    {
+        RequireTenant();
+        var reply = QuickReplies.TryGetValue(quickReplyId, out var q) ? q : throw new KefuNotFoundException("QuickReply", quickReplyId);
+        var folder = Folders[reply.FolderId];
+        if (folder.Library == QuickReplyLibrary.Personal && folder.OwnerAgentId != agentId)
+        {
+            throw new KefuNotFoundException("QuickReply", quickReplyId);
+        }
+
+        return await SendAsync(conversationId, Participant.Agent(agentId), MessageContent.FromText(reply.Text), clientMessageId).ConfigureAwait(false);
+    }
+
     public async ValueTask<SendResult> SendAsync(long conversationId, Participant sender, MessageContent content, string? clientMessageId)
     {
         RequireTenant();
@@ -1122,8 +1136,6 @@ internal sealed partial class TenantState
     }
 
     // ---- Reads
-
-    public Conversation? GetLoadedConversation(long conversationId) => FindLoaded(conversationId)?.ToSnapshot();
 
     public IReadOnlyList<Conversation> ListOpen(long? agentId) =>
         [.. Open.Values.Where(c => agentId is null || c.AgentId == agentId).OrderBy(c => c.Id).Select(c => c.ToSnapshot())];

@@ -35,7 +35,6 @@ internal sealed partial class TenantState : IRoutingView
     public long Sequence { get; private set; }
     public TenantCommit Commit { get; }
     public IReadOnlyList<KefuEvent> TransientEvents => _transient;
-    public EngineServices Services => _s;
 
     // Directory.
     internal readonly Dictionary<long, Department> Departments = [];
