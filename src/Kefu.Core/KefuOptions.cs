@@ -27,10 +27,12 @@ public sealed class KefuOptions
     public int ClosedConversationCacheSize { get; set; } = 10_000;
 
     /// <summary>
-    /// How many recent messages per tenant remember their client message id, so a client's retry is recognised and
-    /// not stored twice. <value>Default 50,000; 1,000–10,000,000.</value>
+    /// How many of a conversation's most recent messages remember their client message id, so a client's retry is
+    /// recognised and not stored twice: a retry is answered with the original message as long as fewer messages than
+    /// this were sent in the conversation since. Kept per conversation, so a busy tenant never crowds out a quiet
+    /// conversation's retries. <value>Default 256; 16–4,096.</value>
     /// </summary>
-    public int DeduplicationWindow { get; set; } = 50_000;
+    public int DeduplicationWindow { get; set; } = 256;
 
     /// <summary>Validates every option; throws <see cref="KefuValidationException"/> naming the first bad one.</summary>
     public void Validate()
@@ -40,7 +42,7 @@ public sealed class KefuOptions
         Guard.Range(PasswordHashIterations, 1_000, 10_000_000, nameof(PasswordHashIterations));
         Guard.Range(EventSinkRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1), nameof(EventSinkRetryDelay), "between 1 ms and 1 minute");
         Guard.Range(ClosedConversationCacheSize, 0, 1_000_000, nameof(ClosedConversationCacheSize));
-        Guard.Range(DeduplicationWindow, 1_000, 10_000_000, nameof(DeduplicationWindow));
+        Guard.Range(DeduplicationWindow, 16, 4_096, nameof(DeduplicationWindow));
         if (DefaultTenantSettings is null)
         {
             throw new KefuValidationException(nameof(DefaultTenantSettings), "set");

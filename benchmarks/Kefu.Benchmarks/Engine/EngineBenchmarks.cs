@@ -15,7 +15,7 @@ namespace Kefu.Benchmarks.Engine;
 /// its baseline, a bare <see cref="Channel{T}"/> of the same shape: one unbounded channel read by one loop on the
 /// thread pool. Each invocation sends <see cref="MessagesPerInvoke"/> messages round-robin over 16 conversations,
 /// visitor and agent in turn, with the same content instance and a unique client message id each, so every row is
-/// per message. Each engine is first warmed with as many messages as its de-duplication window holds, so the
+/// per message. Each engine is first warmed with as many messages as its conversations' de-duplication windows hold, so the
 /// measurement is of steady state. Goals: the engine at ≥ 25 % of the channel's rate (Ratio ≤ 4) and ≤ 300 B
 /// allocated per message.
 /// </summary>
@@ -251,12 +251,12 @@ public class EngineBenchmarks
         }
 
         /// <summary>
-        /// Sends as many messages as the de-duplication window holds (outside the measurement), so the measured sends
+        /// Sends as many messages as the de-duplication windows of all the conversations hold (outside the measurement), so the measured sends
         /// run in steady state: the window full, its oldest client id forgotten for each new one, nothing growing.
         /// </summary>
         private static async Task WarmUpAsync(IKefu kefu, long tenantId, Target[] targets)
         {
-            var window = new KefuOptions().DeduplicationWindow;
+            var window = new KefuOptions().DeduplicationWindow * ConversationCount;
             var content = MessageContent.FromText("warm-up");
             var pending = new ValueTask<SendResult>[MessagesPerInvoke];
             for (var sent = 0; sent < window; sent += MessagesPerInvoke)

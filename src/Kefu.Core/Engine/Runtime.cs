@@ -67,6 +67,9 @@ internal sealed class ConversationRuntime
     public int MessageCount;
     public int VisitorMessageCount;
     public int AgentMessageCount;
+
+    /// <summary>Client message ids of the recent messages, for idempotent sends; null until the first one.</summary>
+    public ClientIdWindow? ClientIds;
     public bool RatingInvited;
     public Rating? Rating;
     public WrapUp? WrapUp;

@@ -548,7 +548,8 @@ internal sealed partial class TenantState
     /// </summary>
     public SendResult Send(ConversationRuntime c, Participant sender, MessageContent content, string? clientMessageId)
     {
-        if (clientMessageId is not null && ClientIds.TryGet(c.Id, sender.Kind, sender.Id, clientMessageId, out var seen))
+        var clientKey = clientMessageId is null ? default : ClientIdKey.Of(sender.Kind, sender.Id, clientMessageId);
+        if (clientMessageId is not null && c.ClientIds is { } window && window.TryGet(clientKey, out var seen))
         {
             return new SendResult(seen.MessageId, seen.SentAt, null, MessageFilterAction.Allow, null, Duplicate: true);
         }
@@ -634,6 +635,11 @@ internal sealed partial class TenantState
         }
 
         var id = Append(c, e);
+        if (clientMessageId is not null)
+        {
+            ClientIdsOf(c).Add(clientKey, new ClientIdWindow.Entry(id, Now));
+        }
+
         if (c.State == ConversationState.Bot && sender.Kind == ParticipantKind.Visitor && text is not null)
         {
             ApplyBotTurn(c, _s.Bots.Respond(new BotInput(TenantId, c.RobotId ?? 0, c.ToSnapshot(), text)));
@@ -675,11 +681,6 @@ internal sealed partial class TenantState
         m.MessageId = id;
         c.MessageCount++;
         c.LastMessageAt = Now;
-        if (m.ClientMessageId.Length > 0)
-        {
-            ClientIds.Add(c.Id, m.SenderKind, m.SenderId, m.ClientMessageId, new ClientIdIndex.Entry(id, Now));
-        }
-
         if (m.SenderKind == ParticipantKind.Visitor)
         {
             c.VisitorMessageCount++;

@@ -25,7 +25,6 @@ internal sealed partial class TenantState : IRoutingView
         _s = services;
         Commit = new TenantCommit(tenantId);
         Settings = services.Options.DefaultTenantSettings;
-        ClientIds = new ClientIdIndex(services.Options.DeduplicationWindow);
     }
 
     public long TenantId { get; }
@@ -55,7 +54,6 @@ internal sealed partial class TenantState : IRoutingView
     internal readonly List<QueueEntry> QueueList = [];
     internal readonly Dictionary<long, ConversationRuntime> RecentlyClosed = [];
     internal readonly Dictionary<long, Visitor> Visitors = [];
-    internal readonly ClientIdIndex ClientIds;
 
     // IRoutingView
     IReadOnlyList<IRoutingAgent> IRoutingView.Agents => AgentList;
@@ -112,13 +110,17 @@ internal sealed partial class TenantState : IRoutingView
     /// <summary>Rebuilds the client ids of an open conversation's recent messages, for idempotent sends after a restart.</summary>
     private async ValueTask LoadMessageIndexAsync(ConversationRuntime c, CancellationToken cancellationToken)
     {
-        const int RecentMessages = 1_000;
-        var page = await _s.Conversations.GetMessagesAsync(TenantId, c.Id, null, RecentMessages, cancellationToken).ConfigureAwait(false);
+        var page = await _s.Conversations.GetMessagesAsync(TenantId, c.Id, null, _s.Options.DeduplicationWindow, cancellationToken).ConfigureAwait(false);
         foreach (var m in page)
         {
             if (m.ClientMessageId is not null)
             {
-                ClientIds.Add(c.Id, m.SenderKind, m.SenderId, m.ClientMessageId, new ClientIdIndex.Entry(m.Id, m.SentAt));
+                var key = ClientIdKey.Of(m.SenderKind, m.SenderId, m.ClientMessageId);
+                var window = ClientIdsOf(c);
+                if (!window.TryGet(key, out _))
+                {
+                    window.Add(key, new ClientIdWindow.Entry(m.Id, m.SentAt));
+                }
             }
         }
     }
@@ -277,6 +279,9 @@ internal sealed partial class TenantState : IRoutingView
         Commit.Tenant = tenant;
     }
 
+    /// <summary>The conversation's de-duplication window, made on its first client message id.</summary>
+    internal ClientIdWindow ClientIdsOf(ConversationRuntime c) => c.ClientIds ??= new ClientIdWindow(_s.Options.DeduplicationWindow);
+
     internal long NewId() => _s.Ids.NextId(Now);
 
     internal void RememberClosed(ConversationRuntime c)
@@ -309,6 +314,7 @@ internal sealed partial class TenantState : IRoutingView
         var stored = await _s.Conversations.GetConversationAsync(TenantId, conversationId).ConfigureAwait(false)
             ?? throw new KefuNotFoundException("Conversation", conversationId);
         var c = ConversationRuntime.FromSnapshot(stored);
+        await LoadMessageIndexAsync(c, CancellationToken.None).ConfigureAwait(false);
         if (c.IsClosed)
         {
             RememberClosed(c);

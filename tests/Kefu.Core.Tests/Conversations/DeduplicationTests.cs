@@ -38,16 +38,47 @@ public class DeduplicationTests
     [Fact]
     public async Task Window_ForgetsTheOldestClientIds_OnlyBeyondItsSize()
     {
-        await using var h = await KefuTestHarness.StartAsync(o => o.DeduplicationWindow = 1_000);
+        await using var h = await KefuTestHarness.StartAsync(o => o.DeduplicationWindow = 16);
         await h.AddAgentAsync(online: true);
         var c = await h.OpenConversationAsync();
         var visitor = Participant.Visitor(c.VisitorId);
-        for (var i = 0; i < 1_001; i++)
+        for (var i = 0; i < 17; i++)
         {
             await h.SendTextAsync(c.Id, visitor, $"m{i}", $"id-{i}");
         }
 
         Assert.True((await h.SendTextAsync(c.Id, visitor, "m1", "id-1")).Duplicate);
-        Assert.False((await h.SendTextAsync(c.Id, visitor, "m0", "id-0")).Duplicate); // beyond the window of 1,000
+        Assert.False((await h.SendTextAsync(c.Id, visitor, "m0", "id-0")).Duplicate); // beyond the window of 16
+    }
+
+    [Fact]
+    public async Task Window_IsPerConversation_SoABusyConversationNeverCrowdsOutAQuietOnesRetry()
+    {
+        await using var h = await KefuTestHarness.StartAsync(o => o.DeduplicationWindow = 16);
+        await h.AddAgentAsync(online: true, maxConcurrentChats: 2);
+        var quiet = await h.OpenConversationAsync();
+        var busy = await h.OpenConversationAsync();
+        var original = await h.SendTextAsync(quiet.Id, Participant.Visitor(quiet.VisitorId), "where is my parcel?", "q-1");
+        for (var i = 0; i < 100; i++)
+        {
+            await h.SendTextAsync(busy.Id, Participant.Visitor(busy.VisitorId), $"m{i}", $"b-{i}");
+        }
+
+        var retry = await h.SendTextAsync(quiet.Id, Participant.Visitor(quiet.VisitorId), "where is my parcel?", "q-1");
+        Assert.True(retry.Duplicate);
+        Assert.Equal(original.MessageId, retry.MessageId);
+    }
+
+    [Fact]
+    public async Task Retry_ToAClosedConversationReadBackFromTheStore_StillReturnsTheOriginal()
+    {
+        await using var h = await KefuTestHarness.StartAsync(o => o.ClosedConversationCacheSize = 0);
+        var agent = await h.AddAgentAsync(online: true);
+        var c = await h.OpenConversationAsync();
+        var first = await h.SendTextAsync(c.Id, Participant.Visitor(c.VisitorId), "bye", "v-9");
+        await h.Kefu.Conversations.EndAsync(h.TenantId, c.Id, Participant.Agent(agent.Id));
+        var retry = await h.SendTextAsync(c.Id, Participant.Visitor(c.VisitorId), "bye", "v-9");
+        Assert.True(retry.Duplicate);
+        Assert.Equal(first.MessageId, retry.MessageId);
     }
 }
