@@ -1,5 +1,6 @@
+using Kefu.Benchmarks.Moderation;
 using Kefu.Benchmarks.Verbs;
 
 // Kefu.Benchmarks <verb> [arguments]: every benchmark and evaluation of Kefu behind one console.
-IVerb[] verbs = [new MicroVerb()];
+IVerb[] verbs = [new MicroVerb(), new FilterBenchVerb(Console.Out, Console.Error)];
 return await new VerbTable(verbs, Console.Out, Console.Error).RunAsync(args);

@@ -124,6 +124,19 @@ public static class KefuServiceCollectionExtensions
     public static IKefuBuilder UseMessageFilter<TFilter>(this IKefuBuilder builder) where TFilter : class, IMessageFilter
         => builder.Replace<IMessageFilter, TFilter>();
 
+    /// <summary>
+    /// Turns on the sensitive-word filter (M1–M6): <see cref="SensitiveWordFilter"/> becomes the message filter, and
+    /// <see cref="ISensitiveWords"/> administers each tenant's lists, allow-list and mode (off until a tenant sets one).
+    /// </summary>
+    public static IKefuBuilder UseSensitiveWords(this IKefuBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<SensitiveWordFilter>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMessageFilter>(sp => sp.GetRequiredService<SensitiveWordFilter>()));
+        builder.Services.TryAddSingleton<ISensitiveWords>(sp => sp.GetRequiredService<SensitiveWordFilter>());
+        return builder;
+    }
+
     /// <summary>Replaces the text analyser (the text-analysis seam).</summary>
     public static IKefuBuilder UseTextAnalyzer<TAnalyzer>(this IKefuBuilder builder) where TAnalyzer : class, ITextAnalyzer
         => builder.Replace<ITextAnalyzer, TAnalyzer>();

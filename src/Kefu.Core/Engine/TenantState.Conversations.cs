@@ -583,6 +583,7 @@ internal sealed partial class TenantState
         var text = content.Text;
         var action = MessageFilterAction.Allow;
         string? notice = null;
+        IReadOnlyList<string>? filteredWords = null;
         if (!string.IsNullOrEmpty(text))
         {
             var verdict = _s.Filter.Inspect(TenantId, sender.Kind, text);
@@ -601,9 +602,11 @@ internal sealed partial class TenantState
                     return new SendResult(0, Now, null, action, notice, Duplicate: false);
                 case MessageFilterAction.Mask:
                     text = verdict.Text ?? text;
+                    filteredWords = verdict.Words;
                     break;
                 case MessageFilterAction.Remind:
                     notice = sender.Kind == ParticipantKind.Agent ? verdict.Notice : null;
+                    filteredWords = verdict.Words;
                     break;
             }
         }
@@ -617,6 +620,11 @@ internal sealed partial class TenantState
             ClientMessageId = clientMessageId ?? string.Empty,
             Masked = action == MessageFilterAction.Mask,
         };
+        if (filteredWords is not null)
+        {
+            e.FilteredWords.AddRange(filteredWords);
+        }
+
         if (content.Media is { } media)
         {
             e.Media = new MediaContent { Url = media.Url, Name = media.Name, Size = media.Size, ContentType = media.ContentType ?? string.Empty };

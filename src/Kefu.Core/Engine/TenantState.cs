@@ -70,6 +70,7 @@ internal sealed partial class TenantState : IRoutingView
             return;
         }
 
+        await _s.Filter.LoadTenantAsync(TenantId, cancellationToken).ConfigureAwait(false);
         Tenant = snapshot.Tenant;
         Settings = snapshot.Settings;
         Sequence = snapshot.LastEventSequence;

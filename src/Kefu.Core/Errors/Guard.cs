@@ -21,6 +21,14 @@ internal static partial class Guard
         }
     }
 
+    public static void Length(string? value, int min, int max, string field)
+    {
+        if (value is null || value.Length < min || value.Length > max)
+        {
+            throw new KefuValidationException(field, $"{min}–{max} characters", value is null ? "was null" : $"had {value.Length} characters");
+        }
+    }
+
     public static string Text(string? value, int maxLength, string field, bool required = true)
     {
         if (string.IsNullOrWhiteSpace(value))

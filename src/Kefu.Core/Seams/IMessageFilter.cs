@@ -35,6 +35,12 @@ public interface IMessageFilter
 {
     /// <summary>Inspects a message's text.</summary>
     MessageFilterResult Inspect(long tenantId, ParticipantKind sender, string text);
+
+    /// <summary>
+    /// Called when a tenant's worker (re)loads, before it applies any command: a filter loads the tenant's lists
+    /// here. The default does nothing.
+    /// </summary>
+    ValueTask LoadTenantAsync(long tenantId, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }
 
 /// <summary>Core's default: no filter, every message is delivered as sent.</summary>
