@@ -71,7 +71,7 @@ internal sealed class FilterBenchVerb(TextWriter output, TextWriter error) : IVe
 
         var plainBuild = Build(() => SensitiveWordMatcher.Compile(words, SensitiveWordNormalization.None), out var plain);
         var normalizedBuild = Build(() => SensitiveWordMatcher.Compile(words, SensitiveWordNormalization.Default), out var normalized);
-        var baselineBuild = Build(() => new Baseline(words.Select(w => w.Word).ToArray()), out var baseline);
+        var baselineBuild = Build(() => new SearchValuesBaseline(words.Select(w => w.Word).ToArray()), out var baseline);
         output.WriteLine("build                          time        retained memory");
         output.WriteLine($"  Kefu, normalisation off      {plainBuild.Milliseconds,7:F0} ms  {plainBuild.Bytes / 1048576.0,8:F1} MiB");
         output.WriteLine($"  Kefu, normalisation on       {normalizedBuild.Milliseconds,7:F0} ms  {normalizedBuild.Bytes / 1048576.0,8:F1} MiB");
@@ -161,87 +161,5 @@ internal sealed class FilterBenchVerb(TextWriter output, TextWriter error) : IVe
 
         times.Sort();
         return (chars / times[times.Count / 2] / 1e6, expected);
-    }
-
-    /// <summary>
-    /// The baseline: <c>SearchValues.Create(words, StringComparison.Ordinal)</c> with <c>IndexOfAny</c>; FindAll
-    /// repeats IndexOfAny from one past each hit and expands each hit to every word that starts there.
-    /// </summary>
-    private sealed class Baseline
-    {
-        private readonly SearchValues<string> _values;
-        private readonly Dictionary<char, string[]> _byFirst;
-
-        public Baseline(string[] words)
-        {
-            _values = SearchValues.Create(words, StringComparison.Ordinal);
-            _byFirst = words.GroupBy(w => w[0]).ToDictionary(g => g.Key, g => g.ToArray());
-        }
-
-        public bool ContainsAny(string message) => message.AsSpan().IndexOfAny(_values) >= 0;
-
-        public int CountAll(string message)
-        {
-            var count = 0;
-            var offset = 0;
-            var span = message.AsSpan();
-            while (offset < span.Length)
-            {
-                var hit = span[offset..].IndexOfAny(_values);
-                if (hit < 0)
-                {
-                    break;
-                }
-
-                var at = offset + hit;
-                foreach (var word in _byFirst[span[at]])
-                {
-                    if (span[at..].StartsWith(word, StringComparison.Ordinal))
-                    {
-                        count++;
-                    }
-                }
-
-                offset = at + 1;
-            }
-
-            return count;
-        }
-
-        public int Mask(string message, char[] destination)
-        {
-            var masked = 0;
-            var offset = 0;
-            var span = message.AsSpan();
-            span.CopyTo(destination);
-            while (offset < span.Length)
-            {
-                var hit = span[offset..].IndexOfAny(_values);
-                if (hit < 0)
-                {
-                    break;
-                }
-
-                var at = offset + hit;
-                foreach (var word in _byFirst[span[at]])
-                {
-                    if (span[at..].StartsWith(word, StringComparison.Ordinal))
-                    {
-                        for (var i = at; i < at + word.Length; i++)
-                        {
-                            if (destination[i] != SensitiveWordMatcher.MaskCharacter)
-                            {
-                                destination[i] = SensitiveWordMatcher.MaskCharacter;
-                                masked++;
-                            }
-                        }
-                    }
-                }
-
-                offset = at + 1;
-            }
-
-            return masked;
-        }
     }
 }

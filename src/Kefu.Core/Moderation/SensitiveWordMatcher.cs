@@ -56,6 +56,8 @@ public sealed class SensitiveWordMatcher
     private readonly int _bigramShift;
     private readonly bool[] _single;
     private readonly bool _anySingle;
+    private readonly ulong[] _pairs;
+    private readonly int _pairShift;
     private readonly string[] _words;
     private readonly string[] _categories;
     private readonly SensitiveWordMatcher? _allow;
@@ -72,6 +74,8 @@ public sealed class SensitiveWordMatcher
         _bigrams = b.Bigrams;
         _bigramShift = b.BigramShift;
         _single = b.Single;
+        _pairs = b.Pairs;
+        _pairShift = b.PairShift;
         _anySingle = Array.IndexOf(b.Single, true) >= 0;
         _words = [.. b.Words];
         _categories = [.. b.Categories];
@@ -94,7 +98,7 @@ public sealed class SensitiveWordMatcher
     /// <summary>An approximation of the memory the compiled tables hold, in bytes.</summary>
     public long MemoryBytes =>
         (_codes.Length * 2L) + (_rootChild.Length * 4L) + (_nodes.Length * 12L) + (_label.Length * 2L)
-        + (_bigrams.Length * 8L) + _single.Length + (_words.Length * 16L) + (_allow?.MemoryBytes ?? 0);
+        + (_bigrams.Length * 8L) + (_pairs.Length * 8L) + _single.Length + (_words.Length * 16L) + (_allow?.MemoryBytes ?? 0);
 
     /// <summary>
     /// Compiles a list. Words empty after normalisation (only noise) are dropped; words that normalise alike are
@@ -251,35 +255,38 @@ public sealed class SensitiveWordMatcher
         {
             uint c1 = i + 1 < n ? Unsafe.Add(ref chars, i + 1) : 0xFFFFu;
             var h = ((c0 * 0x9E3779B1u) ^ (c1 * 0x7FEB352Du)) >> shift;
-            if (((Unsafe.Add(ref bigrams, (int)(h >> 6)) >> (int)(h & 63)) & 1) != 0 || (anySingle && _single[_codes[c0]]))
+            if ((((Unsafe.Add(ref bigrams, (int)(h >> 6)) >> (int)(h & 63)) & 1) != 0 || anySingle) && !WalkPlain(text, i, c0, c1, ref sink, ref allowed))
             {
-                int code = _codes[c0];
-                if (code != 0 && !WalkPlain(text, i, code, ref sink, ref allowed))
-                {
-                    return;
-                }
+                return;
             }
 
             c0 = c1;
         }
     }
 
-    private bool WalkPlain<TSink>(ReadOnlySpan<char> text, int start, int c0, ref TSink sink, ref AllowedSpans allowed)
+    private bool WalkPlain<TSink>(ReadOnlySpan<char> text, int start, uint c0, uint c1, ref TSink sink, ref AllowedSpans allowed)
         where TSink : IMatchSink, allows ref struct
     {
-        var node = _rootChild[c0];
+        if (_anySingle && _rootChild[_codes[c0]] is var first and not 0 && _nodes[first].Word >= 0
+            && !Accept(text, start, 1, _nodes[first].Word, ref allowed, ref sink))
+        {
+            return false;
+        }
+
+        // The first two characters lead straight to a depth-2 node (the root's children can have hundreds of children).
+        var node = start + 1 < text.Length ? Pair(c0, c1) : 0;
         if (node == 0)
         {
             return true;
         }
 
-        if (_nodes[node].Word >= 0 && !Accept(text, start, 1, _nodes[node].Word, ref allowed, ref sink))
+        if (_nodes[node].Word >= 0 && !Accept(text, start, 2, _nodes[node].Word, ref allowed, ref sink))
         {
             return false;
         }
 
         var codes = _codes;
-        for (var j = start + 1; j < text.Length; j++)
+        for (var j = start + 2; j < text.Length; j++)
         {
             int code = codes[text[j]];
             if (code == 0 || (node = Edge(node, code)) == 0)
@@ -294,6 +301,31 @@ public sealed class SensitiveWordMatcher
         }
 
         return true;
+    }
+
+    /// <summary>The depth-2 node of two leading characters (plain lists) or codes, or 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Pair(uint first, uint second)
+    {
+        var key = (first << 16) | second;
+        var pairs = _pairs;
+        var mask = pairs.Length - 1;
+        var i = (int)((key * 0x9E3779B97F4A7C15UL) >> _pairShift);
+        while (true)
+        {
+            var slot = pairs[i];
+            if (slot == 0)
+            {
+                return 0;
+            }
+
+            if ((uint)slot == key)
+            {
+                return (int)(slot >> 32);
+            }
+
+            i = (i + 1) & mask;
+        }
     }
 
     private void SearchNormalized<TSink>(ReadOnlySpan<char> text, ref TSink sink, ref AllowedSpans allowed)
@@ -642,6 +674,8 @@ public sealed class SensitiveWordMatcher
         public readonly ulong[] Bigrams;
         public readonly int BigramShift;
         public readonly bool[] Single;
+        public readonly ulong[] Pairs;
+        public readonly int PairShift;
         public readonly List<string> Words = [];
         public readonly List<string> Categories = [];
 
@@ -719,6 +753,9 @@ public sealed class SensitiveWordMatcher
             // Without noise skipping and repeat collapsing the bitset is keyed by the folded characters themselves
             // (folding off, the raw ones), so the search reads no code table to test a position.
             var byChars = !Normalization.SkipNoise && !Normalization.CollapseRepeats;
+            var pairBits = Math.Max(4, BitOperations.Log2((uint)Math.Max(16, coded.Length * 2)) + 1);
+            Pairs = new ulong[1 << pairBits];
+            PairShift = 64 - pairBits;
             for (var w = 0; w < coded.Length; w++)
             {
                 var (codes, word) = coded[w];
@@ -731,7 +768,40 @@ public sealed class SensitiveWordMatcher
                 var (first, second) = byChars ? (normalizedWords[word][0], normalizedWords[word][1]) : (codes[0], codes[1]);
                 var h = (((uint)first * 0x9E3779B1u) ^ ((uint)second * 0x7FEB352Du)) >> BigramShift;
                 Bigrams[h >> 6] |= 1UL << (int)(h & 63);
+                AddPair(((uint)first << 16) | second, Depth2(codes));
             }
+        }
+
+        private int Depth2(string codes)
+        {
+            var node = RootChild[codes[0]];
+            var n = Nodes[node];
+            for (var i = n.FirstChild; i < n.FirstChild + n.ChildCount; i++)
+            {
+                if (Labels[i] == codes[1])
+                {
+                    return i;
+                }
+            }
+
+            throw new InvalidOperationException("A word's depth-2 node is missing from the trie.");
+        }
+
+        private void AddPair(uint key, int node)
+        {
+            var mask = Pairs.Length - 1;
+            var i = (int)((key * 0x9E3779B97F4A7C15UL) >> PairShift);
+            while (Pairs[i] != 0)
+            {
+                if ((uint)Pairs[i] == key)
+                {
+                    return;
+                }
+
+                i = (i + 1) & mask;
+            }
+
+            Pairs[i] = key | ((ulong)node << 32);
         }
     }
 
