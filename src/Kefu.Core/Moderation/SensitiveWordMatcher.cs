@@ -393,82 +393,124 @@ public sealed class SensitiveWordMatcher
     private bool WalkNormalized<TSink>(ReadOnlySpan<char> text, int start, int c0, ref TSink sink, ref AllowedSpans allowed)
         where TSink : IMatchSink, allows ref struct
     {
-        Span<int> active = stackalloc int[MaxActive];
-        Span<int> next = stackalloc int[MaxActive];
-        Span<int> reported = stackalloc int[MaxActive];
-        var reportedCount = 0;
-        active[0] = _rootChild[c0];
-        var count = 1;
-        if (!Report(text, start, start, active[0], reported, ref reportedCount, ref sink, ref allowed))
+        // The live trie nodes: usually one or two, but runs of a repeated character keep a chain of them alive, so
+        // the sets grow from the stack into pooled arrays when they must.
+        var active = new NodeSet(stackalloc int[MaxActive]);
+        var next = new NodeSet(stackalloc int[MaxActive]);
+        var reported = new NodeSet(stackalloc int[MaxActive]);
+        try
         {
-            return false;
-        }
-
-        var codes = _codes;
-        var gap = 0;
-        for (var j = start + 1; j < text.Length && count > 0; j++)
-        {
-            int code = codes[text[j]];
-            if (code == Noise)
+            active.Add(_rootChild[c0]);
+            var first = _nodes[active[0]].Word;
+            if (first >= 0)
             {
-                if (++gap > _maxGap)
+                reported.Add(first);
+                if (!Accept(text, start, 1, first, ref allowed, ref sink))
+                {
+                    return false;
+                }
+            }
+
+            var codes = _codes;
+            var gap = 0;
+            for (var j = start + 1; j < text.Length && active.Count > 0; j++)
+            {
+                int code = codes[text[j]];
+                if (code == Noise)
+                {
+                    if (++gap > _maxGap)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if (code == 0)
                 {
                     break;
                 }
 
-                continue;
-            }
-
-            if (code == 0)
-            {
-                break;
-            }
-
-            gap = 0;
-            var m = 0;
-            for (var k = 0; k < count; k++)
-            {
-                var node = active[k];
-                var child = Edge(node, code);
-                if (child != 0 && m < MaxActive && !next[..m].Contains(child))
+                gap = 0;
+                next.Clear();
+                for (var k = 0; k < active.Count; k++)
                 {
-                    next[m++] = child;
-                    if (!Report(text, start, j, child, reported, ref reportedCount, ref sink, ref allowed))
+                    var node = active[k];
+                    var child = Edge(node, code);
+                    if (child != 0 && !next.Contains(child))
                     {
-                        return false;
+                        next.Add(child);
+                        var word = _nodes[child].Word;
+                        if (word >= 0 && !reported.Contains(word))
+                        {
+                            reported.Add(word);
+                            if (!Accept(text, start, j - start + 1, word, ref allowed, ref sink))
+                            {
+                                return false;
+                            }
+                        }
+                    }
+
+                    if (_collapse && _label[node] == code && !next.Contains(node))
+                    {
+                        next.Add(node);
                     }
                 }
 
-                if (_collapse && _label[node] == code && m < MaxActive && !next[..m].Contains(node))
-                {
-                    next[m++] = node;
-                }
+                var swap = active;
+                active = next;
+                next = swap;
             }
 
-            var swap = active;
-            active = next;
-            next = swap;
-            count = m;
-        }
-
-        return true;
-    }
-
-    private bool Report<TSink>(ReadOnlySpan<char> text, int start, int end, int node, scoped Span<int> reported, ref int reportedCount, ref TSink sink, ref AllowedSpans allowed)
-        where TSink : IMatchSink, allows ref struct
-    {
-        var word = _nodes[node].Word;
-        if (word < 0 || reported[..reportedCount].Contains(word))
-        {
             return true;
         }
-
-        if (reportedCount < reported.Length)
+        finally
         {
-            reported[reportedCount++] = word;
+            active.Dispose();
+            next.Dispose();
+            reported.Dispose();
+        }
+    }
+
+    /// <summary>A small set of ints on the stack that moves to a pooled array when it outgrows it.</summary>
+    private ref struct NodeSet(Span<int> initial)
+    {
+        private Span<int> _items = initial;
+        private int[]? _rented;
+
+        public int Count { get; private set; }
+
+        public readonly int this[int index] => _items[index];
+
+        public readonly bool Contains(int value) => _items[..Count].Contains(value);
+
+        public void Add(int value)
+        {
+            if (Count == _items.Length)
+            {
+                var bigger = ArrayPool<int>.Shared.Rent(_items.Length * 2);
+                _items[..Count].CopyTo(bigger);
+                if (_rented is not null)
+                {
+                    ArrayPool<int>.Shared.Return(_rented);
+                }
+
+                _rented = bigger;
+                _items = bigger;
+            }
+
+            _items[Count++] = value;
         }
 
-        return Accept(text, start, end - start + 1, word, ref allowed, ref sink);
+        public void Clear() => Count = 0;
+
+        public readonly void Dispose()
+        {
+            if (_rented is not null)
+            {
+                ArrayPool<int>.Shared.Return(_rented);
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
