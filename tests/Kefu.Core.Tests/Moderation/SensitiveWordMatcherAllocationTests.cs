@@ -50,19 +50,28 @@ public class SensitiveWordMatcherAllocationTests
             matcher.FindAll(text, buffer);
         }
 
+        // The runtime may allocate on this thread while it promotes the methods to optimised code (compilation is
+        // queued after the first calls), so rounds are measured until one is clean: a round of 1,000 calls of each
+        // must allocate nothing at all.
         var found = 0;
         var written = 0;
-        var collections = GC.CollectionCount(0);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Calls; i++)
+        var allocations = new List<long>();
+        for (var round = 0; round < 10 && (allocations.Count == 0 || allocations[^1] != 0); round++)
         {
-            found += matcher.ContainsAny(text) ? 1 : 0;
-            written += matcher.FindAll(text, buffer);
+            Thread.Sleep(round * 50);
+            found = 0;
+            written = 0;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < Calls; i++)
+            {
+                found += matcher.ContainsAny(text) ? 1 : 0;
+                written += matcher.FindAll(text, buffer);
+            }
+
+            allocations.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.True(allocated == 0, $"{allocated} bytes allocated over {Calls} calls of each ({GC.CollectionCount(0) - collections} gen-0 collections meanwhile)");
+        Assert.True(allocations[^1] == 0, $"bytes allocated per round of {Calls} calls of each: {string.Join(", ", allocations)}");
         Assert.Equal(Calls, found);
         Assert.Equal(Calls * expected, written);
     }
