@@ -20,7 +20,19 @@ internal sealed class SearchValuesBaseline
 
     public bool ContainsAny(string message) => message.AsSpan().IndexOfAny(_values) >= 0;
 
-    public int CountAll(string message)
+    public int CountAll(string message) => Scan(message, null);
+
+    public int Mask(string message, char[] destination)
+    {
+        message.AsSpan().CopyTo(destination);
+        return Scan(message, destination);
+    }
+
+    /// <summary>
+    /// Every occurrence: IndexOfAny from one past each hit, each hit expanded to every word that starts there.
+    /// Counts the occurrences, or with a destination masks them there and counts the characters newly masked.
+    /// </summary>
+    private int Scan(string message, char[]? destination)
     {
         var count = 0;
         var offset = 0;
@@ -36,44 +48,23 @@ internal sealed class SearchValuesBaseline
             var at = offset + hit;
             foreach (var word in _byFirst[span[at]])
             {
-                if (span[at..].StartsWith(word, StringComparison.Ordinal))
+                if (!span[at..].StartsWith(word, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (destination is null)
                 {
                     count++;
+                    continue;
                 }
-            }
 
-            offset = at + 1;
-        }
-
-        return count;
-    }
-
-    public int Mask(string message, char[] destination)
-    {
-        var masked = 0;
-        var offset = 0;
-        var span = message.AsSpan();
-        span.CopyTo(destination);
-        while (offset < span.Length)
-        {
-            var hit = span[offset..].IndexOfAny(_values);
-            if (hit < 0)
-            {
-                break;
-            }
-
-            var at = offset + hit;
-            foreach (var word in _byFirst[span[at]])
-            {
-                if (span[at..].StartsWith(word, StringComparison.Ordinal))
+                for (var i = at; i < at + word.Length; i++)
                 {
-                    for (var i = at; i < at + word.Length; i++)
+                    if (destination[i] != SensitiveWordMatcher.MaskCharacter)
                     {
-                        if (destination[i] != SensitiveWordMatcher.MaskCharacter)
-                        {
-                            destination[i] = SensitiveWordMatcher.MaskCharacter;
-                            masked++;
-                        }
+                        destination[i] = SensitiveWordMatcher.MaskCharacter;
+                        count++;
                     }
                 }
             }
@@ -81,6 +72,6 @@ internal sealed class SearchValuesBaseline
             offset = at + 1;
         }
 
-        return masked;
+        return count;
     }
 }

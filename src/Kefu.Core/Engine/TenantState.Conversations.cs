@@ -674,6 +674,12 @@ internal sealed partial class TenantState
     {
         RequireTenant();
         var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
+        if (c.IsClosed && c.ClientIds is null && clientMessageId is not null)
+        {
+            // A closed conversation read back from the store has no window yet: only a retry needs it.
+            await LoadMessageIndexAsync(c, CancellationToken.None).ConfigureAwait(false);
+        }
+
         return Send(c, sender, content, clientMessageId);
     }
 

@@ -109,7 +109,7 @@ internal sealed partial class TenantState : IRoutingView
     }
 
     /// <summary>Rebuilds the client ids of an open conversation's recent messages, for idempotent sends after a restart.</summary>
-    private async ValueTask LoadMessageIndexAsync(ConversationRuntime c, CancellationToken cancellationToken)
+    internal async ValueTask LoadMessageIndexAsync(ConversationRuntime c, CancellationToken cancellationToken)
     {
         var page = await _s.Conversations.GetMessagesAsync(TenantId, c.Id, null, _s.Options.DeduplicationWindow, cancellationToken).ConfigureAwait(false);
         foreach (var m in page)
@@ -315,7 +315,6 @@ internal sealed partial class TenantState : IRoutingView
         var stored = await _s.Conversations.GetConversationAsync(TenantId, conversationId).ConfigureAwait(false)
             ?? throw new KefuNotFoundException("Conversation", conversationId);
         var c = ConversationRuntime.FromSnapshot(stored);
-        await LoadMessageIndexAsync(c, CancellationToken.None).ConfigureAwait(false);
         if (c.IsClosed)
         {
             RememberClosed(c);

@@ -95,11 +95,6 @@ public sealed class SensitiveWordMatcher
     /// <summary>Distinct allow-listed words after normalisation.</summary>
     public int AllowedWordCount => _allow?.WordCount ?? 0;
 
-    /// <summary>An approximation of the memory the compiled tables hold, in bytes.</summary>
-    public long MemoryBytes =>
-        (_codes.Length * 2L) + (_rootChild.Length * 4L) + (_nodes.Length * 12L) + (_label.Length * 2L)
-        + (_bigrams.Length * 8L) + (_pairs.Length * 8L) + _single.Length + (_words.Length * 16L) + (_allow?.MemoryBytes ?? 0);
-
     /// <summary>
     /// Compiles a list. Words empty after normalisation (only noise) are dropped; words that normalise alike are
     /// kept once, the first listed form winning. Throws <see cref="KefuValidationException"/> for a bad normalisation.
@@ -182,6 +177,17 @@ public sealed class SensitiveWordMatcher
 
         return string.Create(text.Length, (Matcher: this, Text: text), static (span, state) => state.Matcher.Mask(state.Text, span));
     }
+
+    /// <summary>The text with every character of the given occurrences (found in it by a matcher) replaced by <see cref="MaskCharacter"/>.</summary>
+    internal static string Mask(string text, IReadOnlyList<SensitiveWordMatch> matches) =>
+        string.Create(text.Length, (Text: text, Matches: matches), static (span, state) =>
+        {
+            state.Text.AsSpan().CopyTo(span);
+            foreach (var match in state.Matches)
+            {
+                span.Slice(match.Start, match.Length).Fill(MaskCharacter);
+            }
+        });
 
     /// <summary>
     /// Copies the text into <paramref name="destination"/> (at least as long) with every character of every

@@ -141,17 +141,19 @@ public sealed class SensitiveWordFilter : IMessageFilter, ISensitiveWords
             return MessageFilterResult.Allowed;
         }
 
-        if (!matcher.ContainsAny(text))
+        // One pass: a message without a match allocates nothing here; one with matches is masked from them.
+        var matches = matcher.FindAll(text);
+        if (matches.Count == 0)
         {
             return MessageFilterResult.Allowed;
         }
 
-        var words = matcher.FindAll(text).Select(m => m.Word).Distinct(StringComparer.Ordinal).ToArray();
+        var words = matches.Select(m => m.Word).Distinct(StringComparer.Ordinal).ToArray();
         return settings.Mode switch
         {
             SensitiveWordMode.Block => new MessageFilterResult(MessageFilterAction.Block, Notice: settings.BlockNotice, Words: words),
             SensitiveWordMode.Remind => new MessageFilterResult(MessageFilterAction.Remind, Notice: settings.ReminderText, Words: words),
-            SensitiveWordMode.Mask => new MessageFilterResult(MessageFilterAction.Mask, Text: matcher.Mask(text), Words: words),
+            SensitiveWordMode.Mask => new MessageFilterResult(MessageFilterAction.Mask, Text: SensitiveWordMatcher.Mask(text, matches), Words: words),
             _ => MessageFilterResult.Allowed,
         };
     }
@@ -161,7 +163,7 @@ public sealed class SensitiveWordFilter : IMessageFilter, ISensitiveWords
     {
         var document = await _documents.GetAsync(tenantId, DocumentKind, DocumentKey, cancellationToken).ConfigureAwait(false);
         var settings = document is null ? new SensitiveWordSettings() : Deserialize(document.Content);
-        _tenants[tenantId] = Snapshot.Compile(settings, document?.Version ?? 0);
+        _tenants[tenantId] = Snapshot.Compile(settings);
     }
 
     /// <inheritdoc />
@@ -182,11 +184,11 @@ public sealed class SensitiveWordFilter : IMessageFilter, ISensitiveWords
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var compiled = Snapshot.Compile(settings, 0);
+            var compiled = Snapshot.Compile(settings);
             var current = await _documents.GetAsync(tenantId, DocumentKind, DocumentKey, cancellationToken).ConfigureAwait(false);
-            var stored = await _documents.PutAsync(tenantId, DocumentKind, DocumentKey, JsonSerializer.Serialize(settings, Json),
+            await _documents.PutAsync(tenantId, DocumentKind, DocumentKey, JsonSerializer.Serialize(settings, Json),
                 current?.Version ?? 0, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            _tenants[tenantId] = compiled with { Version = stored.Version };
+            _tenants[tenantId] = compiled;
             return settings;
         }
         finally
@@ -220,11 +222,11 @@ public sealed class SensitiveWordFilter : IMessageFilter, ISensitiveWords
         JsonSerializer.Deserialize<SensitiveWordSettings>(content, Json) ?? new SensitiveWordSettings();
 
     /// <summary>A tenant's settings with the list compiled (null when the mode is off or the list empty).</summary>
-    private sealed record Snapshot(SensitiveWordSettings Settings, SensitiveWordMatcher? Matcher, long Version)
+    private sealed record Snapshot(SensitiveWordSettings Settings, SensitiveWordMatcher? Matcher)
     {
-        public static Snapshot Compile(SensitiveWordSettings settings, long version) =>
+        public static Snapshot Compile(SensitiveWordSettings settings) =>
             new(settings, settings.Mode == SensitiveWordMode.Off || settings.Words.Count == 0
                 ? null
-                : SensitiveWordMatcher.Compile(settings.Words, settings.Normalization, settings.AllowList), version);
+                : SensitiveWordMatcher.Compile(settings.Words, settings.Normalization, settings.AllowList));
     }
 }
