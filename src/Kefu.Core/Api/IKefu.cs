@@ -274,6 +274,13 @@ public interface IKefuConversations
     /// <summary>Sets an agent's presence; going offline ends or requeues the agent's conversations, going online assigns waiting ones.</summary>
     ValueTask<AgentPresence> SetStatusAsync(long tenantId, long agentId, AgentStatus status, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sets an agent's presence for one media (R6, R10, R11): <see cref="Kefu.Routing.MediaKind.Chat"/> is the same as
+    /// <see cref="SetStatusAsync"/>; voice and video are the call-centre and video sign-in (online = signed in and idle,
+    /// offline = signed out). A call that rings or is answered turns that presence busy and hang-up restores it.
+    /// </summary>
+    ValueTask<AgentPresence> SetMediaStatusAsync(long tenantId, long agentId, Kefu.Routing.MediaKind media, AgentStatus status, CancellationToken cancellationToken = default);
+
     /// <summary>Logs an agent out: offline, and an <see cref="AgentUserLogoutEvent"/>.</summary>
     ValueTask<AgentPresence> LogoutAsync(long tenantId, long agentId, CancellationToken cancellationToken = default);
 

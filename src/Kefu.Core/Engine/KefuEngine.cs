@@ -1,3 +1,4 @@
+using Kefu.Routing;
 using System.Collections.Concurrent;
 using Kefu.Events;
 using Kefu.Model;
@@ -460,7 +461,10 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
         => RunAsync(tenantId, s => s.RequestTicketAsync(conversationId, agentId, title, description), cancellationToken);
 
     public ValueTask<AgentPresence> SetStatusAsync(long tenantId, long agentId, AgentStatus status, CancellationToken cancellationToken = default)
-        => Run(tenantId, s => s.SetStatus(agentId, status), cancellationToken);
+        => Run(tenantId, s => s.SetStatus(agentId, status, MediaKind.Chat), cancellationToken);
+
+    public ValueTask<AgentPresence> SetMediaStatusAsync(long tenantId, long agentId, MediaKind media, AgentStatus status, CancellationToken cancellationToken = default)
+        => Run(tenantId, s => s.SetStatus(agentId, status, media), cancellationToken);
 
     public ValueTask<AgentPresence> LogoutAsync(long tenantId, long agentId, CancellationToken cancellationToken = default)
         => Run(tenantId, s => s.Logout(agentId), cancellationToken);

@@ -4,25 +4,156 @@ using Kefu.Routing;
 
 namespace Kefu.Engine;
 
-/// <summary>An agent's live state inside the worker.</summary>
+/// <summary>An agent's live state inside the worker. Changes go through <see cref="TenantState"/>, which tells the routing policy.</summary>
 internal sealed class AgentRuntime(Agent agent, DateTimeOffset now) : IRoutingAgent
 {
+    private int _chats;
+    private int _calls;
+    private int _videos;
+
     public Agent Agent { get; set; } = agent;
     public AgentStatus Status { get; set; } = AgentStatus.Offline;
-    public int ActiveConversations { get; set; }
-    public bool HasSpareCapacity => ActiveConversations < Agent.MaxConcurrentChats;
+    public AgentStatus VoiceStatus { get; set; } = AgentStatus.Offline;
+    public AgentStatus VideoStatus { get; set; } = AgentStatus.Offline;
+
+    /// <summary>The voice or video status to restore when the current call hangs up (R10), or null.</summary>
+    public AgentStatus? VoiceRestore { get; set; }
+    public AgentStatus? VideoRestore { get; set; }
+
+    public int ActiveConversations => _chats + _calls + _videos;
+    public bool HasSpareCapacity => _chats < Agent.MaxConcurrentChats;
     public DateTimeOffset IdleSince { get; set; } = now;
+    public long LastAssignedSequence { get; set; }
+    public int OffersReceived { get; set; }
+    public int OffersAccepted { get; set; }
     public HashSet<long> Groups { get; } = [];
+    IReadOnlyCollection<long> IRoutingAgent.Groups => Groups;
+
     public bool IsMemberOf(long groupId) => Groups.Contains(groupId);
+
+    public AgentStatus StatusOf(MediaKind media) => media switch
+    {
+        MediaKind.Voice => VoiceStatus,
+        MediaKind.Video => VideoStatus,
+        _ => Status,
+    };
+
+    public void SetStatus(MediaKind media, AgentStatus status)
+    {
+        switch (media)
+        {
+            case MediaKind.Voice: VoiceStatus = status; break;
+            case MediaKind.Video: VideoStatus = status; break;
+            default: Status = status; break;
+        }
+    }
+
+    public int ActiveOf(MediaKind media) => media switch
+    {
+        MediaKind.Voice => _calls,
+        MediaKind.Video => _videos,
+        _ => _chats,
+    };
+
+    public int CapacityOf(MediaKind media) => media == MediaKind.Chat ? Agent.MaxConcurrentChats : 1;
+
+    public bool CanTakeAutomatically(MediaKind media) => StatusOf(media) == AgentStatus.Online && ActiveOf(media) < CapacityOf(media);
+
+    public void AddLoad(MediaKind media, int delta)
+    {
+        switch (media)
+        {
+            case MediaKind.Voice: _calls = Math.Max(0, _calls + delta); break;
+            case MediaKind.Video: _videos = Math.Max(0, _videos + delta); break;
+            default: _chats = Math.Max(0, _chats + delta); break;
+        }
+    }
 }
 
-/// <summary>A waiting conversation.</summary>
-internal sealed class QueueEntry(long conversationId, long? groupId, DateTimeOffset queuedAt, long? excludedAgentId) : IQueuedConversation
+/// <summary>A waiting conversation: a node of its queue's doubly linked list.</summary>
+internal sealed class QueueEntry(long conversationId, QueueKey queue, DateTimeOffset queuedAt, long? excludedAgentId, long order) : IQueuedConversation
 {
     public long ConversationId { get; } = conversationId;
-    public long? GroupId { get; set; } = groupId;
+    public QueueKey Queue { get; set; } = queue;
+    public long? GroupId => Queue.Kind == QueueTargetKind.Group ? Queue.Id : null;
     public DateTimeOffset QueuedAt { get; } = queuedAt;
     public long? ExcludedAgentId { get; } = excludedAgentId;
+    public long Order { get; } = order;
+    public IQueuedConversation? Next => NextEntry;
+    public QueueEntry? NextEntry;
+    public QueueEntry? PreviousEntry;
+    public RoutingQueue? Owner;
+}
+
+/// <summary>One queue, oldest first: appends and removals anywhere are O(1).</summary>
+internal sealed class RoutingQueue(QueueKey key) : IRoutingQueue
+{
+    public QueueKey Key { get; } = key;
+    public int Count { get; private set; }
+    public IQueuedConversation? Oldest => Head;
+    public QueueEntry? Head { get; private set; }
+    public QueueEntry? Tail { get; private set; }
+
+    public void Append(QueueEntry entry)
+    {
+        entry.Owner = this;
+        entry.Queue = Key;
+        entry.PreviousEntry = Tail;
+        entry.NextEntry = null;
+        if (Tail is null)
+        {
+            Head = entry;
+        }
+        else
+        {
+            Tail.NextEntry = entry;
+        }
+
+        Tail = entry;
+        Count++;
+    }
+
+    public void Remove(QueueEntry entry)
+    {
+        if (!ReferenceEquals(entry.Owner, this))
+        {
+            return;
+        }
+
+        if (entry.PreviousEntry is null)
+        {
+            Head = entry.NextEntry;
+        }
+        else
+        {
+            entry.PreviousEntry.NextEntry = entry.NextEntry;
+        }
+
+        if (entry.NextEntry is null)
+        {
+            Tail = entry.PreviousEntry;
+        }
+        else
+        {
+            entry.NextEntry.PreviousEntry = entry.PreviousEntry;
+        }
+
+        entry.PreviousEntry = entry.NextEntry = null;
+        entry.Owner = null;
+        Count--;
+    }
+
+    /// <summary>The entry's 1-based position: walks from the oldest.</summary>
+    public int PositionOf(QueueEntry entry)
+    {
+        var position = 1;
+        for (var e = Head; e is not null && !ReferenceEquals(e, entry); e = e.NextEntry)
+        {
+            position++;
+        }
+
+        return position;
+    }
 }
 
 /// <summary>The kinds of conversation timer (R12, C16).</summary>
@@ -32,6 +163,8 @@ internal enum TimerKind : byte
     VisitorNoReplyReminder,
     VisitorNoReplyClose,
     Inactive,
+    OfferTimeout,
+    QueueReminder,
 }
 
 /// <summary>
@@ -47,9 +180,12 @@ internal sealed class ConversationRuntime
     public long? ChannelId;
     public long? AssociationId;
     public string? Entry;
+    public long? EntryGroupId;
+    public string? NavigationOption;
     public ConversationState State;
     public long? AgentId;
     public long? GroupId;
+    public long? QueuedForAgentId;
     public long? PendingTransferToAgentId;
     public long? InvitingAgentId;
     public long? RobotId;
@@ -77,6 +213,7 @@ internal sealed class ConversationRuntime
     public string? Note;
     public long VisitorReadUpTo;
     public long AgentReadUpTo;
+    public IReadOnlyList<RoutingRecord> Routing = [];
 
     // Worker-only bookkeeping.
     public bool Dirty;
@@ -85,6 +222,9 @@ internal sealed class ConversationRuntime
     public bool AgentNoReplySent;
     public bool VisitorReminderSent;
     public byte PendingTimers;
+    public DateTimeOffset? LastQueueReminderAt;
+
+    public MediaKind Media => MediaKinds.Of(ChannelKind);
 
     public bool IsClosed => State == ConversationState.Closed;
 
@@ -97,9 +237,12 @@ internal sealed class ConversationRuntime
         ChannelId = ChannelId,
         AssociationId = AssociationId,
         Entry = Entry,
+        EntryGroupId = EntryGroupId,
+        NavigationOption = NavigationOption,
         State = State,
         AgentId = AgentId,
         GroupId = GroupId,
+        QueuedForAgentId = QueuedForAgentId,
         PendingTransferToAgentId = PendingTransferToAgentId,
         InvitingAgentId = InvitingAgentId,
         RobotId = RobotId,
@@ -123,6 +266,7 @@ internal sealed class ConversationRuntime
         Note = Note,
         VisitorReadUpToMessageId = VisitorReadUpTo,
         AgentReadUpToMessageId = AgentReadUpTo,
+        Routing = Routing,
     };
 
     public static ConversationRuntime FromSnapshot(Conversation c) => new()
@@ -134,9 +278,12 @@ internal sealed class ConversationRuntime
         ChannelId = c.ChannelId,
         AssociationId = c.AssociationId,
         Entry = c.Entry,
+        EntryGroupId = c.EntryGroupId,
+        NavigationOption = c.NavigationOption,
         State = c.State,
         AgentId = c.AgentId,
         GroupId = c.GroupId,
+        QueuedForAgentId = c.QueuedForAgentId,
         PendingTransferToAgentId = c.PendingTransferToAgentId,
         InvitingAgentId = c.InvitingAgentId,
         RobotId = c.RobotId,
@@ -161,6 +308,7 @@ internal sealed class ConversationRuntime
         Note = c.Note,
         VisitorReadUpTo = c.VisitorReadUpToMessageId,
         AgentReadUpTo = c.AgentReadUpToMessageId,
+        Routing = c.Routing,
     };
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;

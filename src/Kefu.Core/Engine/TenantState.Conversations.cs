@@ -8,14 +8,22 @@ namespace Kefu.Engine;
 
 internal sealed partial class TenantState
 {
-    // ---- Presence (R6 basics, C4)
+    // ---- Presence (R6, R10, R11, C4)
 
-    public AgentPresence SetStatus(long agentId, AgentStatus status)
+    private readonly int[] _present = new int[3];
+    private long _assignSequence;
+
+    public AgentPresence SetStatus(long agentId, AgentStatus status, MediaKind media)
     {
         RequireTenant();
         if (!Enum.IsDefined(status))
         {
             throw new KefuValidationException("Status", "Offline, Online, Busy, Rest, Away or Invisible");
+        }
+
+        if (!Enum.IsDefined(media))
+        {
+            throw new KefuValidationException("Media", "Chat, Voice or Video");
         }
 
         var agent = GetAgent(agentId);
@@ -24,7 +32,7 @@ internal sealed partial class TenantState
             throw new KefuException(KefuErrorKind.Authentication, $"Agent {agentId} is disabled and cannot go {status}.");
         }
 
-        ChangeStatus(agent, status);
+        ChangeStatus(agent, status, media);
         return Presence(agent);
     }
 
@@ -32,7 +40,7 @@ internal sealed partial class TenantState
     {
         RequireTenant();
         var agent = GetAgent(agentId);
-        ChangeStatus(agent, AgentStatus.Offline);
+        SignOutEverywhere(agent);
         Emit().AgentLogout = new AgentUserLogoutEvent { AgentId = agentId };
         return Presence(agent);
     }
@@ -43,22 +51,46 @@ internal sealed partial class TenantState
         return [.. AgentList.Select(Presence)];
     }
 
-    private static AgentPresence Presence(AgentRuntime a) => new(a.Agent.Id, a.Status, a.ActiveConversations, a.Agent.MaxConcurrentChats);
-
-    internal void ChangeStatus(AgentRuntime agent, AgentStatus status)
+    private static AgentPresence Presence(AgentRuntime a) => new(a.Agent.Id, a.Status, a.ActiveConversations, a.Agent.MaxConcurrentChats)
     {
-        var previous = agent.Status;
+        VoiceStatus = a.VoiceStatus,
+        VideoStatus = a.VideoStatus,
+        ActiveCalls = a.ActiveOf(MediaKind.Voice) + a.ActiveOf(MediaKind.Video),
+    };
+
+    /// <summary>Whether an agent in <paramref name="status"/> counts as present (on duty) for the nobody-online notice.</summary>
+    private static bool IsPresent(AgentStatus status) => status is AgentStatus.Online or AgentStatus.Busy or AgentStatus.Rest;
+
+    internal void SignOutEverywhere(AgentRuntime agent)
+    {
+        foreach (var media in MediaKinds.All)
+        {
+            ChangeStatus(agent, AgentStatus.Offline, media);
+        }
+    }
+
+    internal void ChangeStatus(AgentRuntime agent, AgentStatus status, MediaKind media = MediaKind.Chat)
+    {
+        var previous = agent.StatusOf(media);
         if (previous == status)
         {
             return;
         }
 
-        agent.Status = status;
-        Emit().AgentStateChanged = new AgentUserStateChangedEvent { AgentId = agent.Agent.Id, Previous = previous, Current = status };
+        agent.SetStatus(media, status);
+        SetRestore(agent, media, null);
+        _present[(int)media] += (IsPresent(status) ? 1 : 0) - (IsPresent(previous) ? 1 : 0);
+        Emit().AgentStateChanged = new AgentUserStateChangedEvent { AgentId = agent.Agent.Id, Previous = previous, Current = status, Media = (MediaKindInfo)media };
+        if (status == AgentStatus.Online)
+        {
+            agent.IdleSince = Now;
+        }
+
+        AgentChanged(agent);
         if (status == AgentStatus.Offline)
         {
             var id = agent.Agent.Id;
-            foreach (var c in Open.Values.Where(c => c.AgentId == id && c.State is ConversationState.InService or ConversationState.Offered).ToList())
+            foreach (var c in Open.Values.Where(c => c.AgentId == id && c.Media == media && c.State is ConversationState.InService or ConversationState.Offered).ToList())
             {
                 if (Settings.Conversations.WhenAgentGoesOffline == OfflineConversationPolicy.Close && c.State == ConversationState.InService)
                 {
@@ -70,16 +102,78 @@ internal sealed partial class TenantState
                 }
             }
 
-            foreach (var c in Open.Values.Where(c => c.PendingTransferToAgentId == id).ToList())
+            if (media == MediaKind.Chat)
             {
-                DeclinePendingTransfer(c, id);
+                foreach (var c in Open.Values.Where(c => c.PendingTransferToAgentId == id).ToList())
+                {
+                    DeclinePendingTransfer(c, id);
+                }
             }
         }
         else if (status == AgentStatus.Online)
         {
-            agent.IdleSince = Now;
-            Drain(agent);
+            Drain(agent, media);
         }
+    }
+
+    private static void SetRestore(AgentRuntime agent, MediaKind media, AgentStatus? restore)
+    {
+        if (media == MediaKind.Voice)
+        {
+            agent.VoiceRestore = restore;
+        }
+        else if (media == MediaKind.Video)
+        {
+            agent.VideoRestore = restore;
+        }
+    }
+
+    private static AgentStatus? RestoreOf(AgentRuntime agent, MediaKind media) =>
+        media == MediaKind.Voice ? agent.VoiceRestore : media == MediaKind.Video ? agent.VideoRestore : null;
+
+    /// <summary>A call rings or is answered: the agent's voice or video presence turns busy, remembering what it was (R10).</summary>
+    private void CallStarted(AgentRuntime agent, MediaKind media)
+    {
+        if (media == MediaKind.Chat || RestoreOf(agent, media) is not null)
+        {
+            return;
+        }
+
+        var previous = agent.StatusOf(media);
+        if (previous is AgentStatus.Busy or AgentStatus.Offline)
+        {
+            return;
+        }
+
+        ChangeStatus(agent, AgentStatus.Busy, media);
+        SetRestore(agent, media, previous);
+    }
+
+    /// <summary>A call hung up or stopped ringing: the presence the call replaced comes back (R10).</summary>
+    private void CallEnded(AgentRuntime agent, MediaKind media)
+    {
+        if (RestoreOf(agent, media) is not { } restore || agent.ActiveOf(media) > 0)
+        {
+            return;
+        }
+
+        SetRestore(agent, media, null);
+        if (agent.StatusOf(media) == AgentStatus.Busy)
+        {
+            ChangeStatus(agent, restore, media);
+        }
+    }
+
+    /// <summary>Changes an agent's load of one media by <paramref name="delta"/> and tells the routing policy.</summary>
+    private void AddLoad(AgentRuntime agent, MediaKind media, int delta)
+    {
+        agent.AddLoad(media, delta);
+        if (delta < 0)
+        {
+            agent.IdleSince = Now;
+        }
+
+        AgentChanged(agent);
     }
 
     // ---- Visitors (C7)
@@ -214,6 +308,7 @@ internal sealed partial class TenantState
         }
 
         var entry = Guard.OptionalText(request.Entry, 100, "Entry");
+        var navigation = Guard.OptionalText(request.NavigationOption, 100, "NavigationOption");
         Visitor visitor;
         if (request.VisitorId is { } visitorId)
         {
@@ -248,6 +343,8 @@ internal sealed partial class TenantState
             ChannelId = request.ChannelId,
             AssociationId = request.AssociationId,
             Entry = entry,
+            EntryGroupId = request.GroupId,
+            NavigationOption = navigation,
             GroupId = request.GroupId,
             CreatedAt = Now,
             State = ConversationState.Created,
@@ -264,7 +361,7 @@ internal sealed partial class TenantState
             RequestedGroupId = c.GroupId ?? 0,
             Entry = entry ?? string.Empty,
         };
-        Route(c, c.GroupId, excludedAgentId: null, fromBot: false);
+        Route(c, RoutingReason.New, targetGroupId: null, excludedAgentId: null);
         return c.ToSnapshot();
     }
 
@@ -298,40 +395,85 @@ internal sealed partial class TenantState
         OpenByVisitor[c.VisitorId] = c.Id;
         Touch(c);
         Emit(c.Id).SessionCreated = new ServiceSessionCreatedEvent { VisitorId = visitorId, ChannelKind = ChannelKind.Web, InvitingAgentId = agentId };
-        AssignTo(c, agent, null, "proactive invitation by the agent", picked: true);
+        if (agent.ActiveOf(MediaKind.Chat) >= agent.CapacityOf(MediaKind.Chat))
+        {
+            throw new KefuStateException("Agent", agentId, $"Agent {agentId} already serves {agent.ActiveOf(MediaKind.Chat)} chats, the most they may (R7).");
+        }
+
+        var decision = RoutingDecision.AssignTo(agentId, null, InvitationExplanation);
+        RecordRouting(c, RoutingReason.ByAgent, decision);
+        AssignTo(c, agent, null, InvitationExplanation, picked: true);
         return c.ToSnapshot();
     }
 
     // ---- Routing, queueing, assignment
 
-    private void Route(ConversationRuntime c, long? groupId, long? excludedAgentId, bool fromBot)
+    private void Route(ConversationRuntime c, RoutingReason reason, long? targetGroupId, long? excludedAgentId)
     {
-        var request = new RoutingRequest(c.Id, c.VisitorId, c.ChannelKind, c.ChannelId, c.AssociationId, c.Entry, groupId, excludedAgentId, fromBot);
+        var request = new RoutingRequest(c.Id, c.VisitorId, c.ChannelKind, c.ChannelId, c.AssociationId, c.Entry, c.EntryGroupId,
+            c.NavigationOption, targetGroupId, excludedAgentId, reason);
         var decision = _s.Routing.Route(request, this);
         switch (decision.Outcome)
         {
             case RoutingOutcome.Assign:
-                AssignTo(c, RequireDecisionAgent(decision), decision.GroupId, decision.Explanation, picked: false);
+                RecordRouting(c, reason, decision);
+                AssignTo(c, RequireDecisionAgent(decision, c), decision.GroupId, decision.Explanation, picked: false);
                 break;
             case RoutingOutcome.Offer:
-                OfferTo(c, RequireDecisionAgent(decision), decision.GroupId, decision.Explanation);
+                RecordRouting(c, reason, decision);
+                OfferTo(c, RequireDecisionAgent(decision, c), decision.GroupId, decision.Explanation);
                 break;
-            case RoutingOutcome.Bot when !fromBot && decision.RobotId is { } robotId:
+            case RoutingOutcome.Bot when reason != RoutingReason.HandOff && decision.RobotId is { } robotId:
+                RecordRouting(c, reason, decision);
                 StartBot(c, robotId);
                 break;
-            default:
-                Enqueue(c, decision.GroupId, decision.Explanation, excludedAgentId);
+            case RoutingOutcome.Bot or RoutingOutcome.StayWithBot when c.State == ConversationState.Bot:
+                // The hand-off is refused (robot-only mode): the robot keeps the conversation.
+                RecordRouting(c, reason, decision with { Outcome = RoutingOutcome.StayWithBot });
                 break;
+            case RoutingOutcome.Queue:
+                RecordRouting(c, reason, decision);
+                Enqueue(c, decision, excludedAgentId);
+                break;
+            default:
+                throw new InvalidOperationException($"The routing policy {_s.Routing.GetType().Name} decided {decision.Outcome} for conversation {c.Id} in state {c.State}, which cannot apply.");
         }
     }
 
-    private AgentRuntime RequireDecisionAgent(in RoutingDecision decision) =>
-        decision.AgentId is { } id && AgentsById.TryGetValue(id, out var agent)
-            ? agent
-            : throw new InvalidOperationException($"The routing policy {_s.Routing.GetType().Name} chose agent {decision.AgentId}, who does not exist.");
-
-    private void AssignTo(ConversationRuntime c, AgentRuntime agent, long? groupId, string explanation, bool picked)
+    private void RecordRouting(ConversationRuntime c, RoutingReason reason, in RoutingDecision decision)
     {
+        var e = decision.Explanation;
+        var candidates = e.CandidateCount == 0 ? [] : new RoutingCandidate[e.CandidateCount];
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            candidates[i] = e[i];
+        }
+
+        var record = new RoutingRecord(Now, reason, decision.Outcome, decision.AgentId, decision.GroupId, decision.RobotId, e.Rule, e.Reason, e.Strategy, e.Eligible, candidates);
+        var kept = c.Routing.Count >= Conversation.MaxRoutingRecords ? c.Routing.Skip(c.Routing.Count - Conversation.MaxRoutingRecords + 1) : c.Routing;
+        c.Routing = [.. kept, record];
+        Touch(c);
+    }
+
+    private AgentRuntime RequireDecisionAgent(in RoutingDecision decision, ConversationRuntime c)
+    {
+        if (decision.AgentId is not { } id || !AgentsById.TryGetValue(id, out var agent))
+        {
+            throw new InvalidOperationException($"The routing policy {_s.Routing.GetType().Name} chose agent {decision.AgentId}, who does not exist.");
+        }
+
+        if (!agent.CanTakeAutomatically(c.Media))
+        {
+            throw new InvalidOperationException(
+                $"The routing policy {_s.Routing.GetType().Name} chose agent {id}, who cannot take a {c.Media} conversation now ({agent.StatusOf(c.Media)}, {agent.ActiveOf(c.Media)} of {agent.CapacityOf(c.Media)}).");
+        }
+
+        return agent;
+    }
+
+    private void AssignTo(ConversationRuntime c, AgentRuntime agent, long? groupId, in RoutingExplanation explanation, bool picked)
+    {
+        var media = c.Media;
         var counted = c.State == ConversationState.Offered && c.AgentId == agent.Agent.Id;
         var wait = RemoveFromQueue(c);
         var firstPickUp = c.AssignedAt is null;
@@ -341,16 +483,20 @@ internal sealed partial class TenantState
         c.AssignedAt ??= Now;
         if (!counted)
         {
-            agent.ActiveConversations++;
+            agent.AddLoad(media, 1);
         }
 
         agent.IdleSince = Now;
+        agent.LastAssignedSequence = ++_assignSequence;
+        AgentChanged(agent);
+        CallStarted(agent, media);
         Touch(c);
         Emit(c.Id).SessionAssigned = new ServiceSessionAssignedEvent
         {
             AgentId = agent.Agent.Id,
             GroupId = c.GroupId ?? 0,
-            Explanation = explanation,
+            Explanation = explanation.ToString(),
+            Routing = explanation.ToEvent(),
             QueueWaitMs = wait,
             Picked = picked,
         };
@@ -362,36 +508,93 @@ internal sealed partial class TenantState
         ArmTimers(c);
     }
 
-    private void OfferTo(ConversationRuntime c, AgentRuntime agent, long? groupId, string explanation)
+    private void OfferTo(ConversationRuntime c, AgentRuntime agent, long? groupId, in RoutingExplanation explanation)
     {
         RemoveFromQueue(c);
         c.State = ConversationState.Offered;
         c.AgentId = agent.Agent.Id;
         c.GroupId = groupId ?? c.GroupId;
         c.OfferedAt = Now;
-        agent.ActiveConversations++;
+        agent.AddLoad(c.Media, 1);
+        agent.OffersReceived++;
+        agent.LastAssignedSequence = ++_assignSequence;
+        AgentChanged(agent);
+        CallStarted(agent, c.Media);
         Touch(c);
-        Emit(c.Id).SessionOffered = new ServiceSessionOfferedEvent { AgentId = agent.Agent.Id, Explanation = explanation };
+        Emit(c.Id).SessionOffered = new ServiceSessionOfferedEvent { AgentId = agent.Agent.Id, Explanation = explanation.ToString(), Routing = explanation.ToEvent() };
+        ArmTimer(c, TimerKind.OfferTimeout);
     }
 
-    private void Enqueue(ConversationRuntime c, long? groupId, string reason, long? excludedAgentId)
+    /// <summary>An offer ends unaccepted (declined or timed out): the agent is freed and the conversation routed again without them.</summary>
+    private void EndOffer(ConversationRuntime c, AgentRuntime agent, bool timedOut)
+    {
+        var media = c.Media;
+        c.AgentId = null;
+        c.State = ConversationState.Created;
+        Touch(c);
+        Emit(c.Id).OfferEnded = new ServiceSessionOfferEndedEvent { AgentId = agent.Agent.Id, TimedOut = timedOut };
+        AddLoad(agent, media, -1);
+        CallEnded(agent, media);
+        if (timedOut && Settings.Conversations.MissedOfferSetsAway && agent.StatusOf(media) == AgentStatus.Online)
+        {
+            ChangeStatus(agent, AgentStatus.Away, media);
+        }
+
+        Route(c, timedOut ? RoutingReason.OfferTimedOut : RoutingReason.OfferDeclined, c.GroupId, excludedAgentId: agent.Agent.Id);
+        Drain(agent, media);
+    }
+
+    private void Enqueue(ConversationRuntime c, in RoutingDecision decision, long? excludedAgentId)
     {
         RemoveFromQueue(c);
+        var media = c.Media;
+        var key = decision.AgentId is { } wanted ? QueueKey.Agent(wanted, media) : QueueKey.For(decision.GroupId, media);
         c.State = ConversationState.Queued;
-        c.GroupId = groupId;
+        c.GroupId = decision.GroupId;
+        c.QueuedForAgentId = decision.AgentId;
         c.QueuedAt = Now;
-        c.QueueEntry = new QueueEntry(c.Id, groupId, Now, excludedAgentId);
-        QueueList.Add(c.QueueEntry);
+        c.LastQueueReminderAt = null;
+        JoinQueue(c, key, Now, excludedAgentId);
         Touch(c);
-        var position = QueueList.Count(q => q.GroupId == groupId);
-        Emit(c.Id).SessionQueued = new ServiceSessionQueuedEvent { GroupId = groupId ?? 0, Position = position, Reason = reason };
+        var position = QueueOf(key).Count;
+        Emit(c.Id).SessionQueued = new ServiceSessionQueuedEvent
+        {
+            GroupId = decision.GroupId ?? 0,
+            AgentId = decision.AgentId ?? 0,
+            Position = position,
+            Reason = decision.Explanation.ToString(),
+            Routing = decision.Explanation.ToEvent(),
+        };
+        SendQueueMessage(c, position);
         var phrases = Settings.Phrases;
-        var text = phrases.QueueOverLimitEnabled && position > phrases.QueueOverLimitThreshold ? phrases.QueueOverLimitMessage : phrases.QueueMessage;
-        AddSystemMessage(c, text.Replace(CannedPhrases.QueuePositionPlaceholder, position.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
-        if (!AgentList.Any(a => a.Status is AgentStatus.Online or AgentStatus.Busy or AgentStatus.Rest) && !string.IsNullOrEmpty(phrases.NobodyOnline))
+        if (_present[(int)media] == 0 && !string.IsNullOrEmpty(phrases.NobodyOnline))
         {
             AddSystemMessage(c, phrases.NobodyOnline);
         }
+
+        ArmTimer(c, TimerKind.QueueReminder);
+    }
+
+    /// <summary>The queue message with the visitor's position (<c>#人数#</c>), or the over-limit notice past the threshold (R9).</summary>
+    private void SendQueueMessage(ConversationRuntime c, int position)
+    {
+        var phrases = Settings.Phrases;
+        var text = phrases.QueueOverLimitEnabled && position > phrases.QueueOverLimitThreshold ? phrases.QueueOverLimitMessage : phrases.QueueMessage;
+        AddSystemMessage(c, text.Replace(CannedPhrases.QueuePositionPlaceholder, position.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+    }
+
+    /// <summary>Moves a queued conversation to another queue, keeping its place in time.</summary>
+    internal void MoveToQueue(ConversationRuntime c, QueueKey key)
+    {
+        if (c.QueueEntry is not { } entry)
+        {
+            return;
+        }
+
+        LeaveQueue(entry);
+        c.QueuedForAgentId = key.Kind == QueueTargetKind.Agent ? key.Id : null;
+        JoinQueue(c, key, entry.QueuedAt, entry.ExcludedAgentId);
+        Touch(c);
     }
 
     private long RemoveFromQueue(ConversationRuntime c)
@@ -401,8 +604,9 @@ internal sealed partial class TenantState
             return 0;
         }
 
-        QueueList.Remove(entry);
+        LeaveQueue(entry);
         c.QueueEntry = null;
+        c.QueuedForAgentId = null;
         var wait = (long)(Now - entry.QueuedAt).TotalMilliseconds;
         c.QueueWaitMilliseconds += wait;
         return wait;
@@ -412,29 +616,55 @@ internal sealed partial class TenantState
     private void Requeue(ConversationRuntime c)
     {
         var previous = c.AgentId;
-        if (previous is { } agentId && AgentsById.TryGetValue(agentId, out var agent) && c.State is ConversationState.InService or ConversationState.Offered)
+        AgentRuntime? agent = null;
+        if (previous is { } agentId && AgentsById.TryGetValue(agentId, out agent) && c.State is ConversationState.InService or ConversationState.Offered)
         {
-            agent.ActiveConversations--;
+            AddLoad(agent, c.Media, -1);
+            CallEnded(agent, c.Media);
         }
 
         c.AgentId = null;
         c.PendingTransferToAgentId = null;
         c.State = ConversationState.Created;
-        Route(c, c.GroupId, excludedAgentId: previous, fromBot: false);
+        Route(c, RoutingReason.Requeue, c.GroupId, excludedAgentId: previous);
     }
 
-    /// <summary>Gives an agent with spare capacity the waiting conversations the routing policy picks, in the same batch.</summary>
-    internal void Drain(AgentRuntime agent)
+    /// <summary>
+    /// Gives an agent who may take one more conversation of <paramref name="media"/> the waiting conversations the
+    /// routing policy picks, in the same batch: chats are assigned, calls ring (offered).
+    /// </summary>
+    internal void Drain(AgentRuntime agent, MediaKind media)
     {
-        while (agent.Status == AgentStatus.Online && agent.HasSpareCapacity && QueueList.Count > 0)
+        while (QueuedCount > 0 && agent.CanTakeAutomatically(media))
         {
-            var next = _s.Routing.SelectForAgent(agent, this);
+            var next = _s.Routing.SelectForAgent(agent, media, this);
             if (next is null || !Open.TryGetValue(next.ConversationId, out var c) || c.State != ConversationState.Queued)
             {
                 break;
             }
 
-            AssignTo(c, agent, next.GroupId, "capacity freed: the oldest waiting conversation this agent may take", picked: false);
+            var decision = media == MediaKind.Chat
+                ? RoutingDecision.AssignTo(agent.Agent.Id, next.GroupId, DrainExplanation)
+                : RoutingDecision.OfferTo(agent.Agent.Id, next.GroupId, DrainExplanation);
+            RecordRouting(c, RoutingReason.CapacityFreed, decision);
+            if (media == MediaKind.Chat)
+            {
+                AssignTo(c, agent, next.GroupId, DrainExplanation, picked: false);
+            }
+            else
+            {
+                OfferTo(c, agent, next.GroupId, DrainExplanation);
+            }
+        }
+    }
+
+    private static readonly RoutingExplanation DrainExplanation = new("capacity freed", "the oldest waiting conversation this agent may take");
+
+    internal void DrainAll(AgentRuntime agent)
+    {
+        foreach (var media in MediaKinds.All)
+        {
+            Drain(agent, media);
         }
     }
 
@@ -442,25 +672,38 @@ internal sealed partial class TenantState
     {
         RequireTenant();
         var agent = GetAgent(agentId);
-        if (agent.Status == AgentStatus.Offline)
+        var c = await RequireOpenAsync(conversationId).ConfigureAwait(false);
+        var media = c.Media;
+        if (agent.StatusOf(media) == AgentStatus.Offline)
         {
-            throw new KefuStateException("Agent", agentId, $"Agent {agentId} is offline and cannot pick conversations.");
+            throw new KefuStateException("Agent", agentId, $"Agent {agentId} is offline for {media} and cannot pick conversations.");
         }
 
-        var c = await RequireOpenAsync(conversationId).ConfigureAwait(false);
-        if (c.State != ConversationState.Queued)
+        if (c.State != ConversationState.Queued || c.QueueEntry is not { } entry)
         {
             throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is not waiting in a queue (it is {c.State}).");
         }
 
-        if (c.GroupId is { } group && !agent.IsMemberOf(group))
+        if (!entry.Queue.Admits(agent))
         {
-            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} waits for skill group {group}, which agent {agentId} is not a member of.");
+            var whose = entry.Queue.Kind == QueueTargetKind.Agent ? $"agent {entry.Queue.Id}" : $"skill group {entry.Queue.Id}, which agent {agentId} is not a member of";
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} waits for {whose}.");
         }
 
-        AssignTo(c, agent, c.GroupId, "picked from the queue by the agent", picked: true);
+        if (agent.ActiveOf(media) >= agent.CapacityOf(media))
+        {
+            throw new KefuStateException("Agent", agentId, $"Agent {agentId} already serves {agent.ActiveOf(media)} {media} conversation(s), the most they may (R7).");
+        }
+
+        var decision = RoutingDecision.AssignTo(agentId, c.GroupId, PickedExplanation);
+        RecordRouting(c, RoutingReason.ByAgent, decision);
+        AssignTo(c, agent, c.GroupId, PickedExplanation, picked: true);
         return c.ToSnapshot();
     }
+
+    private static readonly RoutingExplanation InvitationExplanation = "proactive invitation by the agent";
+    private static readonly RoutingExplanation PickedExplanation = "picked from the queue by the agent";
+    private static readonly RoutingExplanation AcceptedExplanation = "offer accepted";
 
     public async ValueTask<Conversation> AnswerOfferAsync(long agentId, long conversationId, bool accept)
     {
@@ -474,13 +717,12 @@ internal sealed partial class TenantState
 
         if (accept)
         {
-            AssignTo(c, agent, c.GroupId, "offer accepted", picked: false);
+            agent.OffersAccepted++;
+            AssignTo(c, agent, c.GroupId, AcceptedExplanation, picked: false);
         }
         else
         {
-            agent.ActiveConversations--;
-            c.AgentId = null;
-            Route(c, c.GroupId, excludedAgentId: agentId, fromBot: false);
+            EndOffer(c, agent, timedOut: false);
         }
 
         return c.ToSnapshot();
@@ -490,17 +732,27 @@ internal sealed partial class TenantState
     {
         RequireTenant();
         var result = new List<QueuePosition>();
-        var positions = new Dictionary<long, int>();
-        var tenantWide = 0;
-        foreach (var q in QueueList)
+        foreach (var queue in QueuesByKey.Values)
         {
-            var position = q.GroupId is { } g ? positions[g] = positions.GetValueOrDefault(g) + 1 : ++tenantWide;
-            if (groupId is null || q.GroupId == groupId)
+            if (queue.Count == 0 || (groupId is not null && !(queue.Key.Kind == QueueTargetKind.Group && queue.Key.Id == groupId)))
             {
-                result.Add(new QueuePosition(q.ConversationId, Open[q.ConversationId].VisitorId, q.GroupId, q.QueuedAt, position));
+                continue;
+            }
+
+            var position = 0;
+            for (var e = queue.Head; e is not null; e = e.NextEntry)
+            {
+                var c = Open[e.ConversationId];
+                result.Add(new QueuePosition(e.ConversationId, c.VisitorId, e.GroupId, e.QueuedAt, ++position)
+                {
+                    AgentId = c.QueuedForAgentId,
+                    Media = queue.Key.Media,
+                    Order = e.Order,
+                });
             }
         }
 
+        result.Sort(static (x, y) => x.Order.CompareTo(y.Order));
         return result;
     }
 
@@ -508,12 +760,17 @@ internal sealed partial class TenantState
     {
         RequireTenant();
         var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
-        if (c.QueueEntry is null)
+        if (c.QueueEntry is not { Owner: { } queue } entry)
         {
             return null;
         }
 
-        return GetQueue(c.GroupId).First(q => q.ConversationId == conversationId);
+        return new QueuePosition(c.Id, c.VisitorId, entry.GroupId, entry.QueuedAt, queue.PositionOf(entry))
+        {
+            AgentId = c.QueuedForAgentId,
+            Media = queue.Key.Media,
+            Order = entry.Order,
+        };
     }
 
     // ---- Robots
@@ -536,7 +793,7 @@ internal sealed partial class TenantState
 
         if (turn.HandOffToHuman && c.State == ConversationState.Bot)
         {
-            Route(c, turn.TargetGroupId ?? c.GroupId, excludedAgentId: null, fromBot: true);
+            Route(c, RoutingReason.HandOff, turn.TargetGroupId, excludedAgentId: null);
         }
     }
 
@@ -846,14 +1103,17 @@ internal sealed partial class TenantState
             throw new KefuStateException("Agent", agentId, $"Agent {agentId} is offline and cannot accept a transfer.");
         }
 
-        var from = c.AgentId is { } fromId ? AgentsById.GetValueOrDefault(fromId) : null;
-        if (from is not null)
+        var media = c.Media;
+        if (target.ActiveOf(media) >= target.CapacityOf(media))
         {
-            from.ActiveConversations--;
+            throw new KefuStateException("Agent", agentId, $"Agent {agentId} already serves {target.ActiveOf(media)} {media} conversation(s), the most they may (R7).");
         }
 
-        target.ActiveConversations++;
+        var from = c.AgentId is { } fromId ? AgentsById.GetValueOrDefault(fromId) : null;
+        target.AddLoad(media, 1);
         target.IdleSince = Now;
+        target.LastAssignedSequence = ++_assignSequence;
+        AgentChanged(target);
         c.AgentId = agentId;
         c.PendingTransferToAgentId = null;
         Touch(c);
@@ -861,7 +1121,10 @@ internal sealed partial class TenantState
         ArmTimers(c);
         if (from is not null)
         {
-            Drain(from);
+            AddLoad(from, media, -1);
+            CallEnded(from, media);
+            CallStarted(target, media);
+            Drain(from, media);
         }
 
         return c.ToSnapshot();
@@ -881,14 +1144,16 @@ internal sealed partial class TenantState
         var c = await RequireServedByAsync(conversationId, fromAgentId).ConfigureAwait(false);
         GetGroup(groupId);
         var from = GetAgent(fromAgentId);
-        from.ActiveConversations--;
+        var media = c.Media;
         c.AgentId = null;
         c.PendingTransferToAgentId = null;
         c.State = ConversationState.Created;
         Touch(c);
         Emit(c.Id).SessionTransferred = new ServiceSessionTransferredEvent { FromAgentId = fromAgentId, ToGroupId = groupId };
-        Route(c, groupId, excludedAgentId: fromAgentId, fromBot: false);
-        Drain(from);
+        AddLoad(from, media, -1);
+        CallEnded(from, media);
+        Route(c, RoutingReason.Transfer, groupId, excludedAgentId: fromAgentId);
+        Drain(from, media);
         return c.ToSnapshot();
     }
 
@@ -938,10 +1203,7 @@ internal sealed partial class TenantState
         }
 
         AgentRuntime? agent = null;
-        if (c.AgentId is { } agentId && c.State is ConversationState.InService or ConversationState.Offered && AgentsById.TryGetValue(agentId, out agent))
-        {
-            agent.ActiveConversations--;
-        }
+        var released = c.AgentId is { } agentId && c.State is ConversationState.InService or ConversationState.Offered && AgentsById.TryGetValue(agentId, out agent);
 
         c.State = ConversationState.Closed;
         c.ClosedAt = Now;
@@ -968,9 +1230,12 @@ internal sealed partial class TenantState
         Open.Remove(c.Id);
         OpenByVisitor.Remove(c.VisitorId);
         RememberClosed(c);
-        if (agent is not null)
+        if (released && agent is not null)
         {
-            Drain(agent);
+            var media = c.Media;
+            AddLoad(agent, media, -1);
+            CallEnded(agent, media);
+            Drain(agent, media);
         }
     }
 

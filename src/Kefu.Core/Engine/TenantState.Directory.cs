@@ -1,5 +1,6 @@
 using Kefu.Events;
 using Kefu.Model;
+using Kefu.Routing;
 
 namespace Kefu.Engine;
 
@@ -282,9 +283,10 @@ internal sealed partial class TenantState
             RoleIds = profile.RoleIds,
         };
         ReplaceAgent(runtime, agent);
+        AgentChanged(runtime);
         if (raised)
         {
-            Drain(runtime);
+            Drain(runtime, MediaKind.Chat);
         }
 
         return agent;
@@ -294,9 +296,9 @@ internal sealed partial class TenantState
     {
         RequireTenant();
         var runtime = GetAgent(id);
-        if (!enabled && runtime.Status != AgentStatus.Offline)
+        if (!enabled && MediaKinds.All.Any(m => runtime.StatusOf(m) != AgentStatus.Offline))
         {
-            ChangeStatus(runtime, AgentStatus.Offline);
+            SignOutEverywhere(runtime);
             Emit().AgentLogout = new AgentUserLogoutEvent { AgentId = id };
         }
 
@@ -325,9 +327,11 @@ internal sealed partial class TenantState
             Requeue(c);
         }
 
-        if (runtime.Status != AgentStatus.Offline)
+        SignOutEverywhere(runtime);
+        foreach (var c in Open.Values.Where(c => c.QueuedForAgentId == id).ToList())
         {
-            ChangeStatus(runtime, AgentStatus.Offline);
+            // Conversations waiting for this agent by name wait for anyone now.
+            MoveToQueue(c, QueueKey.For(c.GroupId, c.Media));
         }
 
         foreach (var c in Open.Values.Where(c => c.PendingTransferToAgentId == id).ToList())
@@ -343,8 +347,10 @@ internal sealed partial class TenantState
             Save(updated);
         }
 
+        runtime.Groups.Clear();
         AgentsById.Remove(id);
         AgentList.Remove(runtime);
+        AgentChanged(runtime, removed: true);
         Deleted(nameof(Agent), id);
         Emit().AgentDeleted = new AgentUserDeletedEvent { AgentId = id };
         return true;
@@ -469,17 +475,18 @@ internal sealed partial class TenantState
                 $"Skill group {id} is used by the routing rule(s) {string.Join(", ", rules.Select(r => $"'{r}'"))}; delete those rules first.");
         }
 
-        foreach (var entry in QueueList.Where(q => q.GroupId == id))
+        foreach (var c in Open.Values.Where(c => c.QueueEntry?.Queue is { Kind: QueueTargetKind.Group } key && key.Id == id).ToList())
         {
-            entry.GroupId = null;
-            var c = Open[entry.ConversationId];
             c.GroupId = null;
-            Touch(c);
+            MoveToQueue(c, QueueKey.Any(c.Media));
         }
 
         foreach (var agent in AgentList)
         {
-            agent.Groups.Remove(id);
+            if (agent.Groups.Remove(id))
+            {
+                AgentChanged(agent);
+            }
         }
 
         Groups.Remove(id);
@@ -487,7 +494,7 @@ internal sealed partial class TenantState
         DirectoryChanged(nameof(SkillGroup), id, ChangeKind.Deleted);
         foreach (var agent in AgentList)
         {
-            Drain(agent); // its waiting conversations now wait for anyone
+            DrainAll(agent); // its waiting conversations now wait for anyone
         }
 
         return true;
@@ -514,14 +521,21 @@ internal sealed partial class TenantState
         DirectoryChanged(nameof(SkillGroup), id);
         foreach (var agentId in remove)
         {
-            AgentsById[agentId].Groups.Remove(id);
+            var agent = AgentsById[agentId];
+            if (agent.Groups.Remove(id))
+            {
+                AgentChanged(agent);
+            }
         }
 
         foreach (var agentId in add)
         {
             var agent = AgentsById[agentId];
-            agent.Groups.Add(id);
-            Drain(agent);
+            if (agent.Groups.Add(id))
+            {
+                AgentChanged(agent);
+                DrainAll(agent);
+            }
         }
 
         return group;

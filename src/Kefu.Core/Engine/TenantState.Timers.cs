@@ -27,6 +27,17 @@ internal sealed partial class TenantState
         }
     }
 
+    /// <summary>Arms one timer of a conversation, whatever the message timers' settings (offers, queue reminders).</summary>
+    internal void ArmTimer(ConversationRuntime c, TimerKind kind)
+    {
+        var bit = (byte)(1 << (int)kind);
+        if ((c.PendingTimers & bit) == 0 && !c.IsClosed && Deadline(c, kind) is { } due)
+        {
+            _timers.Enqueue((c.Id, kind), due);
+            c.PendingTimers |= bit;
+        }
+    }
+
     internal void ArmTimers(ConversationRuntime c)
     {
         if (!HasTimers || c.IsClosed)
@@ -60,6 +71,10 @@ internal sealed partial class TenantState
                 => c.LastAgentMessageAt!.Value + phrases.VisitorNoReplyClose.Timeout,
             TimerKind.Inactive when Settings.Conversations.InactiveSessionAutoClose && c.State is ConversationState.InService or ConversationState.Bot
                 => (c.LastMessageAt ?? c.AssignedAt ?? c.CreatedAt) + Settings.Conversations.InactiveTimeout,
+            TimerKind.OfferTimeout when c.State == ConversationState.Offered && c.OfferedAt is { } offeredAt
+                => offeredAt + Settings.Conversations.OfferTimeout,
+            TimerKind.QueueReminder when c.State == ConversationState.Queued && Settings.Conversations.QueueReminderInterval > TimeSpan.Zero
+                => (c.LastQueueReminderAt ?? c.QueuedAt ?? Now) + Settings.Conversations.QueueReminderInterval,
             _ => null,
         };
     }
@@ -117,6 +132,16 @@ internal sealed partial class TenantState
                 break;
             case TimerKind.Inactive:
                 Close(c, CloseReason.Inactive, ParticipantKind.System);
+                break;
+            case TimerKind.OfferTimeout when c.AgentId is { } agentId && AgentsById.TryGetValue(agentId, out var agent):
+                EndOffer(c, agent, timedOut: true);
+                break;
+            case TimerKind.QueueReminder when c.QueueEntry is { Owner: { } queue } entry:
+                c.LastQueueReminderAt = Now;
+                var position = queue.PositionOf(entry);
+                SendQueueMessage(c, position);
+                EmitTransient(c.Id).QueuePosition = new QueuePositionEvent { GroupId = entry.GroupId ?? 0, Position = position };
+                ArmTimer(c, TimerKind.QueueReminder);
                 break;
         }
     }

@@ -51,14 +51,50 @@ internal sealed partial class TenantState : IRoutingView
     // Conversations.
     internal readonly Dictionary<long, ConversationRuntime> Open = [];
     internal readonly Dictionary<long, long> OpenByVisitor = [];
-    internal readonly List<QueueEntry> QueueList = [];
+    internal readonly Dictionary<QueueKey, RoutingQueue> QueuesByKey = [];
+    private long _queueOrder;
     internal readonly Dictionary<long, ConversationRuntime> RecentlyClosed = [];
     internal readonly Dictionary<long, Visitor> Visitors = [];
 
     // IRoutingView
     IReadOnlyList<IRoutingAgent> IRoutingView.Agents => AgentList;
-    IReadOnlyList<IQueuedConversation> IRoutingView.Queue => QueueList;
+    IRoutingAgent? IRoutingView.FindAgent(long agentId) => AgentsById.GetValueOrDefault(agentId);
     SkillGroup? IRoutingView.FindGroup(long groupId) => Groups.GetValueOrDefault(groupId);
+    public int QueuedCount { get; private set; }
+    IRoutingQueue IRoutingView.QueueOf(QueueKey key) => QueueOf(key);
+    IEnumerable<IRoutingQueue> IRoutingView.Queues => QueuesByKey.Values.Where(q => q.Count > 0);
+    public object? PolicyState { get; set; }
+
+    internal RoutingQueue QueueOf(QueueKey key)
+    {
+        if (!QueuesByKey.TryGetValue(key, out var queue))
+        {
+            queue = new RoutingQueue(key);
+            QueuesByKey[key] = queue;
+        }
+
+        return queue;
+    }
+
+    internal void JoinQueue(ConversationRuntime c, QueueKey key, DateTimeOffset queuedAt, long? excludedAgentId)
+    {
+        var entry = new QueueEntry(c.Id, key, queuedAt, excludedAgentId, ++_queueOrder);
+        c.QueueEntry = entry;
+        QueueOf(key).Append(entry);
+        QueuedCount++;
+    }
+
+    internal void LeaveQueue(QueueEntry entry)
+    {
+        if (entry.Owner is { } owner)
+        {
+            owner.Remove(entry);
+            QueuedCount--;
+        }
+    }
+
+    /// <summary>Tells the routing policy that something it may rank the agent by changed.</summary>
+    internal void AgentChanged(AgentRuntime agent, bool removed = false) => _s.Routing.AgentChanged(agent, this, removed);
 
     /// <summary>Loads the tenant from the stores; a tenant that does not exist yet loads empty.</summary>
     public async ValueTask LoadAsync(CancellationToken cancellationToken)
@@ -71,6 +107,7 @@ internal sealed partial class TenantState : IRoutingView
         }
 
         await _s.Filter.LoadTenantAsync(TenantId, cancellationToken).ConfigureAwait(false);
+        await _s.Routing.LoadTenantAsync(TenantId, cancellationToken).ConfigureAwait(false);
         Tenant = snapshot.Tenant;
         Settings = snapshot.Settings;
         Sequence = snapshot.LastEventSequence;
@@ -95,16 +132,21 @@ internal sealed partial class TenantState : IRoutingView
             OpenByVisitor[c.VisitorId] = c.Id;
             if (c.State == ConversationState.Queued)
             {
-                c.QueueEntry = new QueueEntry(c.Id, c.GroupId, c.QueuedAt ?? c.CreatedAt, excludedAgentId: null);
-                QueueList.Add(c.QueueEntry);
+                var key = c.QueuedForAgentId is { } wanted ? QueueKey.Agent(wanted, c.Media) : QueueKey.For(c.GroupId, c.Media);
+                JoinQueue(c, key, c.QueuedAt ?? c.CreatedAt, excludedAgentId: null);
             }
-            else if (c.AgentId is { } agentId && c.State is ConversationState.InService && AgentsById.TryGetValue(agentId, out var agent))
+            else if (c.AgentId is { } agentId && c.State is ConversationState.InService or ConversationState.Offered && AgentsById.TryGetValue(agentId, out var agent))
             {
-                agent.ActiveConversations++;
+                agent.AddLoad(c.Media, 1);
             }
 
             await LoadMessageIndexAsync(c, cancellationToken).ConfigureAwait(false);
             ArmTimers(c);
+        }
+
+        foreach (var agent in AgentList)
+        {
+            AgentChanged(agent);
         }
     }
 

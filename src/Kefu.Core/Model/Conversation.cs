@@ -66,12 +66,18 @@ public sealed record Conversation
     public long? AssociationId { get; init; }
     /// <summary>The entry (button or navigation option) the visitor used, if any.</summary>
     public string? Entry { get; init; }
+    /// <summary>The skill group the visitor's entry is bound to (E17 8.5.3), if any.</summary>
+    public long? EntryGroupId { get; init; }
+    /// <summary>The consultation-navigation option the visitor chose before human service (R3), if any.</summary>
+    public string? NavigationOption { get; init; }
     /// <summary>Lifecycle state.</summary>
     public ConversationState State { get; init; }
     /// <summary>The serving agent.</summary>
     public long? AgentId { get; init; }
     /// <summary>The skill group the conversation was routed to.</summary>
     public long? GroupId { get; init; }
+    /// <summary>While queued: the named agent whose queue it waits in (a navigation rule chose that agent), else null.</summary>
+    public long? QueuedForAgentId { get; init; }
     /// <summary>An agent a transfer was requested to, who has not accepted yet (C11).</summary>
     public long? PendingTransferToAgentId { get; init; }
     /// <summary>The agent who started a proactive conversation (C19).</summary>
@@ -119,9 +125,40 @@ public sealed record Conversation
     /// <summary>The newest message the agent has read.</summary>
     public long AgentReadUpToMessageId { get; init; }
 
+    /// <summary>The routing decisions made for the conversation, oldest first (R13); the latest <see cref="MaxRoutingRecords"/> are kept.</summary>
+    public IReadOnlyList<RoutingRecord> Routing { get; init; } = [];
+
+    /// <summary>How many routing decisions a conversation keeps.</summary>
+    public const int MaxRoutingRecords = 20;
+
     /// <summary>Whether the conversation has ended.</summary>
     public bool IsClosed => State == ConversationState.Closed;
 }
+
+/// <summary>One routing decision made for a conversation, as it is kept with the conversation (R13).</summary>
+/// <param name="At">When it was made.</param>
+/// <param name="Reason">Why the conversation was routed.</param>
+/// <param name="Outcome">What was decided.</param>
+/// <param name="AgentId">The agent assigned, offered, or whose queue it joined.</param>
+/// <param name="GroupId">The skill group.</param>
+/// <param name="RobotId">The robot.</param>
+/// <param name="Rule">The rule that matched, empty when none did.</param>
+/// <param name="Explanation">Why: the reason for the outcome.</param>
+/// <param name="Strategy">The strategy that ranked the candidates, or null.</param>
+/// <param name="Eligible">How many agents were eligible.</param>
+/// <param name="Candidates">The best candidates with their scores, best first.</param>
+public sealed record RoutingRecord(
+    DateTimeOffset At,
+    Kefu.Routing.RoutingReason Reason,
+    Kefu.Routing.RoutingOutcome Outcome,
+    long? AgentId,
+    long? GroupId,
+    long? RobotId,
+    string Rule,
+    string Explanation,
+    string? Strategy,
+    int Eligible,
+    IReadOnlyList<Kefu.Routing.RoutingCandidate> Candidates);
 
 /// <summary>A media attachment of an image or file message.</summary>
 public sealed record MediaAttachment(string Url, string Name, long Size, string? ContentType);

@@ -103,6 +103,8 @@ public sealed record ConversationRequest
     public string? Entry { get; init; }
     /// <summary>A skill group the entry is bound to.</summary>
     public long? GroupId { get; init; }
+    /// <summary>The consultation-navigation option the visitor chose before asking for a human (R3), at most 100 characters.</summary>
+    public string? NavigationOption { get; init; }
 }
 
 /// <summary>The content of a message to send.</summary>
@@ -191,14 +193,30 @@ public sealed record CrmParameters(long AgentId, long UserId, string? Email, lon
 /// <param name="GroupId">The group it waits for.</param>
 /// <param name="QueuedAt">When it joined.</param>
 /// <param name="Position">Its 1-based position among conversations waiting for the same group.</param>
-public sealed record QueuePosition(long ConversationId, long VisitorId, long? GroupId, DateTimeOffset QueuedAt, int Position);
+public sealed record QueuePosition(long ConversationId, long VisitorId, long? GroupId, DateTimeOffset QueuedAt, int Position)
+{
+    /// <summary>The named agent whose queue it waits in, or null.</summary>
+    public long? AgentId { get; init; }
+    /// <summary>The media of the queue.</summary>
+    public Kefu.Routing.MediaKind Media { get; init; }
+    /// <summary>The tenant-wide enqueue order: lower waited longer.</summary>
+    public long Order { get; init; }
+}
 
 /// <summary>An agent's live presence.</summary>
 /// <param name="AgentId">The agent.</param>
 /// <param name="Status">Status.</param>
 /// <param name="ActiveConversations">Conversations served now.</param>
 /// <param name="MaxConcurrentChats">Capacity.</param>
-public sealed record AgentPresence(long AgentId, AgentStatus Status, int ActiveConversations, int MaxConcurrentChats);
+public sealed record AgentPresence(long AgentId, AgentStatus Status, int ActiveConversations, int MaxConcurrentChats)
+{
+    /// <summary>The voice (call-centre) presence: offline until the agent signs in (R10).</summary>
+    public AgentStatus VoiceStatus { get; init; }
+    /// <summary>The video presence (R11).</summary>
+    public AgentStatus VideoStatus { get; init; }
+    /// <summary>Voice and video calls ringing or in progress.</summary>
+    public int ActiveCalls { get; init; }
+}
 
 /// <summary>What happened to a sent message. A struct: sending a message allocates no result object.</summary>
 /// <param name="MessageId">The stored message's id; 0 when the message was blocked.</param>

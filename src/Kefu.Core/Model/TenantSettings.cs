@@ -79,11 +79,28 @@ public sealed record ConversationSettings
     /// <summary>What happens to an agent's conversations when the agent goes offline (IS 5.3). <value>Default <see cref="OfflineConversationPolicy.Close"/>.</value></summary>
     public OfflineConversationPolicy WhenAgentGoesOffline { get; init; } = OfflineConversationPolicy.Close;
 
+    /// <summary>How long an offer rings before it passes to the next agent (R12). <value>Default 30 seconds; 5 seconds to 10 minutes.</value></summary>
+    public TimeSpan OfferTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether an agent who lets an offer time out is set away for that media, so the next offers go elsewhere. <value>Default true.</value></summary>
+    public bool MissedOfferSetsAway { get; init; } = true;
+
+    /// <summary>
+    /// How often a queued visitor is reminded of their position with the queue message (R9, <c>#人数#</c>);
+    /// <see cref="TimeSpan.Zero"/> switches reminders off. <value>Default 10 seconds; zero, or 5 seconds to 1 hour.</value>
+    /// </summary>
+    public TimeSpan QueueReminderInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     internal void Validate()
     {
         Guard.Range(RecallWindow, MinRecallWindow, MaxRecallWindow, nameof(RecallWindow), "between 10 seconds and 10 minutes");
         Guard.Range(Retention, TimeSpan.FromDays(1), TimeSpan.FromDays(3650), nameof(Retention), "between 1 and 3650 days");
         Guard.Range(InactiveTimeout, TimeSpan.FromMinutes(1), TimeSpan.FromHours(24), nameof(InactiveTimeout), "between 1 minute and 24 hours");
+        Guard.Range(OfferTimeout, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), nameof(OfferTimeout), "between 5 seconds and 10 minutes");
+        if (QueueReminderInterval != TimeSpan.Zero)
+        {
+            Guard.Range(QueueReminderInterval, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1), nameof(QueueReminderInterval), "zero (off), or between 5 seconds and 1 hour");
+        }
         if (!Enum.IsDefined(WhenAgentGoesOffline))
         {
             throw new KefuValidationException(nameof(WhenAgentGoesOffline), "Close or Requeue");

@@ -217,8 +217,8 @@ public class WrongStateTests
         var policy = Substitute.For<IRoutingPolicy>();
         policy.Route(Arg.Any<RoutingRequest>(), Arg.Any<IRoutingView>())
             .Returns(call => real.Route(call.ArgAt<RoutingRequest>(0), call.ArgAt<IRoutingView>(1)));
-        policy.SelectForAgent(Arg.Any<IRoutingAgent>(), Arg.Any<IRoutingView>())
-            .Returns(call => real.SelectForAgent(call.ArgAt<IRoutingAgent>(0), call.ArgAt<IRoutingView>(1)));
+        policy.SelectForAgent(Arg.Any<IRoutingAgent>(), Arg.Any<MediaKind>(), Arg.Any<IRoutingView>())
+            .Returns(call => real.SelectForAgent(call.ArgAt<IRoutingAgent>(0), call.ArgAt<MediaKind>(1), call.ArgAt<IRoutingView>(2)));
         policy.RulesUsingGroup(Arg.Any<long>(), Arg.Any<long>()).Returns(Array.Empty<string>());
         return policy;
     }
