@@ -34,6 +34,7 @@ internal sealed class CompiledRouting
     {
         Configuration = configuration;
         Strategies = strategies;
+        KindOrder = [.. configuration.KindOrder];
         var rules = configuration.Rules.Where(r => r.Enabled).Select(r => new CompiledRule(r, DisplayName(r))).ToArray();
         _byChannel = Index(rules.Where(r => r.Rule.Kind == RuleKind.Channel), r => r.Rule.Channel!.Value);
         _byAssociation = Index(rules.Where(r => r.Rule.Kind == RuleKind.Association), r => r.Rule.AssociationId!.Value);
@@ -61,6 +62,9 @@ internal sealed class CompiledRouting
     public RoutingConfiguration Configuration { get; }
     public StrategyRegistry Strategies { get; }
     public bool NavigationShown { get; }
+
+    /// <summary>The rule kinds in priority order, as an array: walking it allocates nothing.</summary>
+    public RuleKind[] KindOrder { get; }
 
     /// <summary>Whether <paramref name="now"/> falls in the work hours (R5): a work period of its weekday, not a holiday.</summary>
     public bool IsWorkTime(DateTimeOffset now)

@@ -246,7 +246,7 @@ internal sealed class TenantRouter
     private bool RobotFor(CompiledRouting config, in RoutingRequest request, out long robotId, out string? rule)
     {
         var work = config.IsWorkTime(_view.Now);
-        foreach (var kind in config.Configuration.KindOrder)
+        foreach (var kind in config.KindOrder)
         {
             foreach (var r in config.RulesFor(kind, request))
             {
@@ -284,7 +284,7 @@ internal sealed class TenantRouter
             }
         }
 
-        foreach (var kind in config.Configuration.KindOrder)
+        foreach (var kind in config.KindOrder)
         {
             foreach (var r in config.RulesFor(kind, request))
             {
