@@ -17,6 +17,15 @@ public enum RobotMode
     HumanFirst,
 }
 
+/// <summary>Who serves conversations that no rule sends anywhere (E17 8.5.4).</summary>
+public enum DefaultPool
+{
+    /// <summary>The agents in no skill group (未分组的客服, E17 8.5.4).</summary>
+    UngroupedAgents,
+    /// <summary>Every agent, grouped or not.</summary>
+    AnyAgent,
+}
+
 /// <summary>The kinds of assignment rule (E17 8.5.1–8.5.3); their order is the tenant's priority (8.5.5).</summary>
 public enum RuleKind
 {
@@ -175,8 +184,15 @@ public sealed record RoutingConfiguration
     /// <summary>The robot for robot modes when no rule names one.</summary>
     public long? DefaultRobotId { get; init; }
 
-    /// <summary>Where conversations no rule matches go: a skill group or robot; null for any agent (E17 8.5.4).</summary>
+    /// <summary>Where conversations no rule matches go: a skill group, named agent or robot; null for <see cref="DefaultPool"/>.</summary>
     public RoutingTarget? DefaultTarget { get; init; }
+
+    /// <summary>
+    /// Who serves conversations that no rule and no <see cref="DefaultTarget"/> send anywhere, and transfers or requeues
+    /// without a group. <value>Default <see cref="Routing.DefaultPool.UngroupedAgents"/> (E17 8.5.4); a tenant whose
+    /// agents all belong to groups should set a <see cref="DefaultTarget"/> or <see cref="Routing.DefaultPool.AnyAgent"/>.</value>
+    /// </summary>
+    public DefaultPool DefaultPool { get; init; } = DefaultPool.UngroupedAgents;
 
     /// <summary>The priority of the rule kinds, highest first (E17 8.5.5); each kind once. <value>Default channel, association, entry.</value></summary>
     public IReadOnlyList<RuleKind> KindOrder { get; init; } = [RuleKind.Channel, RuleKind.Association, RuleKind.Entry];

@@ -20,6 +20,11 @@ internal static class RoutingConfigurationValidator
         }
 
         Positive(c.DefaultRobotId, nameof(c.DefaultRobotId));
+        if (!Enum.IsDefined(c.DefaultPool))
+        {
+            throw new KefuValidationException(nameof(c.DefaultPool), "UngroupedAgents or AnyAgent");
+        }
+
         Target(c.DefaultTarget, nameof(c.DefaultTarget));
         if (c.KindOrder is null || c.KindOrder.Count != 3 || c.KindOrder.Distinct().Count() != 3 || c.KindOrder.Any(k => !Enum.IsDefined(k)))
         {

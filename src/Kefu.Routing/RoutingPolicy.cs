@@ -93,6 +93,13 @@ public sealed class RuleBasedRoutingPolicy : IRoutingPolicy, IRoutingRules
     }
 
     /// <inheritdoc />
+    public RoutingOutcome DrainOutcome(IQueuedConversation waiting, MediaKind media, IRoutingView view)
+    {
+        ArgumentNullException.ThrowIfNull(waiting);
+        return RouterOf(view).RingsFirst(waiting.GroupId, media) ? RoutingOutcome.Offer : RoutingOutcome.Assign;
+    }
+
+    /// <inheritdoc />
     public void AgentChanged(IRoutingAgent agent, IRoutingView view, bool removed = false)
     {
         ArgumentNullException.ThrowIfNull(agent);

@@ -69,7 +69,7 @@ internal sealed partial class TenantState
         }
     }
 
-    internal void ChangeStatus(AgentRuntime agent, AgentStatus status, MediaKind media = MediaKind.Chat)
+    internal void ChangeStatus(AgentRuntime agent, AgentStatus status, MediaKind media = MediaKind.Chat, bool drain = true)
     {
         var previous = agent.StatusOf(media);
         if (previous == status)
@@ -110,7 +110,7 @@ internal sealed partial class TenantState
                 }
             }
         }
-        else if (status == AgentStatus.Online)
+        else if (status == AgentStatus.Online && drain)
         {
             Drain(agent, media);
         }
@@ -150,7 +150,7 @@ internal sealed partial class TenantState
     }
 
     /// <summary>A call hung up or stopped ringing: the presence the call replaced comes back (R10).</summary>
-    private void CallEnded(AgentRuntime agent, MediaKind media)
+    private void CallEnded(AgentRuntime agent, MediaKind media, bool drain = true)
     {
         if (RestoreOf(agent, media) is not { } restore || agent.ActiveOf(media) > 0)
         {
@@ -160,7 +160,7 @@ internal sealed partial class TenantState
         SetRestore(agent, media, null);
         if (agent.StatusOf(media) == AgentStatus.Busy)
         {
-            ChangeStatus(agent, restore, media);
+            ChangeStatus(agent, restore, media, drain);
         }
     }
 
@@ -533,13 +533,23 @@ internal sealed partial class TenantState
         c.State = ConversationState.Created;
         Touch(c);
         Emit(c.Id).OfferEnded = new ServiceSessionOfferEndedEvent { AgentId = agent.Agent.Id, TimedOut = timedOut };
-        AddLoad(agent, media, -1);
-        CallEnded(agent, media);
-        if (timedOut && Settings.Conversations.MissedOfferSetsAway && agent.StatusOf(media) == AgentStatus.Online)
+        if (timedOut && Settings.Conversations.MissedOfferSetsAway)
         {
-            ChangeStatus(agent, AgentStatus.Away, media);
+            // A missed offer sets the agent away: instead of the presence the ringing replaced, or at once.
+            if (RestoreOf(agent, media) is AgentStatus.Online)
+            {
+                SetRestore(agent, media, AgentStatus.Away);
+            }
+            else if (agent.StatusOf(media) == AgentStatus.Online)
+            {
+                ChangeStatus(agent, AgentStatus.Away, media, drain: false);
+            }
         }
 
+        AddLoad(agent, media, -1);
+        CallEnded(agent, media, drain: false);
+
+        // The conversation that rang is older than anything queued: it is routed before the agent takes another.
         Route(c, timedOut ? RoutingReason.OfferTimedOut : RoutingReason.OfferDeclined, c.GroupId, excludedAgentId: agent.Agent.Id);
         Drain(agent, media);
     }
@@ -548,7 +558,9 @@ internal sealed partial class TenantState
     {
         RemoveFromQueue(c);
         var media = c.Media;
-        var key = decision.AgentId is { } wanted ? QueueKey.Agent(wanted, media) : QueueKey.For(decision.GroupId, media);
+        var key = decision.AgentId is { } wanted ? QueueKey.Agent(wanted, media)
+            : decision.GroupId is null && decision.Ungrouped ? QueueKey.Ungrouped(media)
+            : QueueKey.For(decision.GroupId, media);
         c.State = ConversationState.Queued;
         c.GroupId = decision.GroupId;
         c.QueuedForAgentId = decision.AgentId;
@@ -643,17 +655,18 @@ internal sealed partial class TenantState
                 break;
             }
 
-            var decision = media == MediaKind.Chat
-                ? RoutingDecision.AssignTo(agent.Agent.Id, next.GroupId, DrainExplanation)
-                : RoutingDecision.OfferTo(agent.Agent.Id, next.GroupId, DrainExplanation);
+            var outcome = _s.Routing.DrainOutcome(next, media, this);
+            var decision = outcome == RoutingOutcome.Offer
+                ? RoutingDecision.OfferTo(agent.Agent.Id, next.GroupId, DrainExplanation)
+                : RoutingDecision.AssignTo(agent.Agent.Id, next.GroupId, DrainExplanation);
             RecordRouting(c, RoutingReason.CapacityFreed, decision);
-            if (media == MediaKind.Chat)
+            if (outcome == RoutingOutcome.Offer)
             {
-                AssignTo(c, agent, next.GroupId, DrainExplanation, picked: false);
+                OfferTo(c, agent, next.GroupId, DrainExplanation);
             }
             else
             {
-                OfferTo(c, agent, next.GroupId, DrainExplanation);
+                AssignTo(c, agent, next.GroupId, DrainExplanation, picked: false);
             }
         }
     }
@@ -747,6 +760,7 @@ internal sealed partial class TenantState
                 {
                     AgentId = c.QueuedForAgentId,
                     Media = queue.Key.Media,
+                    Queue = queue.Key.Kind,
                     Order = e.Order,
                 });
             }
@@ -769,6 +783,7 @@ internal sealed partial class TenantState
         {
             AgentId = c.QueuedForAgentId,
             Media = queue.Key.Media,
+            Queue = queue.Key.Kind,
             Order = entry.Order,
         };
     }

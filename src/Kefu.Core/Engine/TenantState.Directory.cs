@@ -525,6 +525,10 @@ internal sealed partial class TenantState
             if (agent.Groups.Remove(id))
             {
                 AgentChanged(agent);
+                if (agent.Groups.Count == 0)
+                {
+                    DrainAll(agent); // in no group now: the queue of ungrouped agents is theirs
+                }
             }
         }
 

@@ -61,6 +61,8 @@ internal sealed partial class TenantState : IRoutingView
     IRoutingAgent? IRoutingView.FindAgent(long agentId) => AgentsById.GetValueOrDefault(agentId);
     SkillGroup? IRoutingView.FindGroup(long groupId) => Groups.GetValueOrDefault(groupId);
     public int QueuedCount { get; private set; }
+    private readonly int[] _queuedByMedia = new int[3];
+    public int QueuedCountOf(MediaKind media) => _queuedByMedia[(int)media];
     IRoutingQueue IRoutingView.QueueOf(QueueKey key) => QueueOf(key);
     IEnumerable<IRoutingQueue> IRoutingView.Queues => QueuesByKey.Values.Where(q => q.Count > 0);
     public object? PolicyState { get; set; }
@@ -82,6 +84,7 @@ internal sealed partial class TenantState : IRoutingView
         c.QueueEntry = entry;
         QueueOf(key).Append(entry);
         QueuedCount++;
+        _queuedByMedia[(int)key.Media]++;
     }
 
     internal void LeaveQueue(QueueEntry entry)
@@ -90,6 +93,7 @@ internal sealed partial class TenantState : IRoutingView
         {
             owner.Remove(entry);
             QueuedCount--;
+            _queuedByMedia[(int)owner.Key.Media]--;
         }
     }
 

@@ -199,6 +199,8 @@ public sealed record QueuePosition(long ConversationId, long VisitorId, long? Gr
     public long? AgentId { get; init; }
     /// <summary>The media of the queue.</summary>
     public Kefu.Routing.MediaKind Media { get; init; }
+    /// <summary>Whose queue it is: the tenant's, a group's, a named agent's or the ungrouped agents'.</summary>
+    public Kefu.Routing.QueueTargetKind Queue { get; init; }
     /// <summary>The tenant-wide enqueue order: lower waited longer.</summary>
     public long Order { get; init; }
 }

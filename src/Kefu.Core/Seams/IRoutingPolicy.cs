@@ -74,6 +74,8 @@ public enum QueueTargetKind
     Group,
     /// <summary>A named agent's queue (a navigation rule chose that agent): only that agent takes it.</summary>
     Agent,
+    /// <summary>The queue of agents in no skill group (E17 8.5.4, the default rule).</summary>
+    Ungrouped,
 }
 
 /// <summary>A queue: what it holds (the tenant's, a group's or an agent's) and for which media.</summary>
@@ -88,6 +90,8 @@ public readonly record struct QueueKey(QueueTargetKind Kind, long Id, MediaKind 
     public static QueueKey Group(long groupId, MediaKind media) => new(QueueTargetKind.Group, groupId, media);
     /// <summary>A named agent's queue.</summary>
     public static QueueKey Agent(long agentId, MediaKind media) => new(QueueTargetKind.Agent, agentId, media);
+    /// <summary>The queue of agents in no skill group.</summary>
+    public static QueueKey Ungrouped(MediaKind media) => new(QueueTargetKind.Ungrouped, 0, media);
     /// <summary>The queue for a group when one is given, else the tenant's.</summary>
     public static QueueKey For(long? groupId, MediaKind media) => groupId is { } g ? Group(g, media) : Any(media);
 
@@ -99,6 +103,7 @@ public readonly record struct QueueKey(QueueTargetKind Kind, long Id, MediaKind 
         {
             QueueTargetKind.Any => true,
             QueueTargetKind.Group => agent.IsMemberOf(Id),
+            QueueTargetKind.Ungrouped => agent.Groups.Count == 0,
             _ => agent.Agent.Id == Id,
         };
     }
@@ -151,6 +156,8 @@ public interface IRoutingView
     SkillGroup? FindGroup(long groupId);
     /// <summary>How many conversations wait in all queues together.</summary>
     int QueuedCount { get; }
+    /// <summary>How many conversations of <paramref name="media"/> wait in all queues together.</summary>
+    int QueuedCountOf(MediaKind media);
     /// <summary>The queue with that key (an empty one when nobody waits in it).</summary>
     IRoutingQueue QueueOf(QueueKey key);
     /// <summary>The queues somebody waits in.</summary>
@@ -222,7 +229,7 @@ public enum RoutingOutcome
     Assign,
     /// <summary>Offer it to <see cref="RoutingDecision.AgentId"/>, who must accept (ringing).</summary>
     Offer,
-    /// <summary>Put it in the queue of <see cref="RoutingDecision.GroupId"/>, of the agent <see cref="RoutingDecision.AgentId"/>, or the tenant's.</summary>
+    /// <summary>Put it in the queue of <see cref="RoutingDecision.GroupId"/>, of the agent <see cref="RoutingDecision.AgentId"/>, of the agents in no group (<see cref="RoutingDecision.Ungrouped"/>), or the tenant's.</summary>
     Queue,
     /// <summary>Hand it to the robot <see cref="RoutingDecision.RobotId"/>.</summary>
     Bot,
@@ -365,6 +372,12 @@ public readonly struct RoutingExplanation : IEquatable<RoutingExplanation>
 /// <param name="Explanation">Which rule matched, which candidates there were, why this one.</param>
 public readonly record struct RoutingDecision(RoutingOutcome Outcome, long? AgentId, long? GroupId, long? RobotId, RoutingExplanation Explanation)
 {
+    /// <summary>For <see cref="RoutingOutcome.Queue"/>: wait in the queue of the agents in no skill group rather than the tenant's.</summary>
+    public bool Ungrouped { get; init; }
+
+    /// <summary>Queue for the agents in no skill group (E17 8.5.4).</summary>
+    public static RoutingDecision QueueForUngrouped(RoutingExplanation explanation) => new(RoutingOutcome.Queue, null, null, null, explanation) { Ungrouped = true };
+
     /// <summary>Assign to an agent.</summary>
     public static RoutingDecision AssignTo(long agentId, long? groupId, RoutingExplanation explanation) => new(RoutingOutcome.Assign, agentId, groupId, null, explanation);
     /// <summary>Offer to an agent.</summary>
@@ -396,6 +409,14 @@ public interface IRoutingPolicy
     /// agent should take now, if any.
     /// </summary>
     IQueuedConversation? SelectForAgent(IRoutingAgent agent, MediaKind media, IRoutingView view);
+
+    /// <summary>
+    /// Whether a queued conversation that <see cref="SelectForAgent"/> chose is assigned at once
+    /// (<see cref="RoutingOutcome.Assign"/>) or rings first (<see cref="RoutingOutcome.Offer"/>). By default calls ring
+    /// and chats are assigned.
+    /// </summary>
+    RoutingOutcome DrainOutcome(IQueuedConversation waiting, MediaKind media, IRoutingView view) =>
+        media == MediaKind.Chat ? RoutingOutcome.Assign : RoutingOutcome.Offer;
 
     /// <summary>
     /// Called after anything the policy may rank an agent by changed: presence, load, capacity, groups, idle time,

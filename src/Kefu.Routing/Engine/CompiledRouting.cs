@@ -103,7 +103,7 @@ internal sealed class CompiledRouting
 
     /// <summary>The strategy of a group (or of the tenant-wide pool when <paramref name="groupId"/> is 0) for a media.</summary>
     public IAssignmentStrategy StrategyOf(long groupId, MediaKind media) =>
-        groupId != 0 && _groupStrategies.TryGetValue(groupId, out var chosen) ? chosen : Strategies.DefaultFor(media);
+        groupId > 0 && _groupStrategies.TryGetValue(groupId, out var chosen) ? chosen : Strategies.DefaultFor(media);
 
     /// <summary>Names of the rules that send conversations to, or overflow into, the group (C5).</summary>
     public IReadOnlyList<string> RulesUsingGroup(long groupId)
@@ -120,6 +120,11 @@ internal sealed class CompiledRouting
         if (Uses(Configuration.DefaultTarget))
         {
             names.Add("default rule");
+        }
+
+        if (_groups.ContainsKey(groupId))
+        {
+            names.Add("the group's strategy setting");
         }
 
         return names;

@@ -35,6 +35,12 @@ internal sealed class TenantRouter
     private readonly IRoutingView _view;
     private readonly Dictionary<long, RoutedAgent> _agents = [];
     private readonly Dictionary<(long GroupId, MediaKind Media), CandidateHeap> _heaps = [];
+
+    /// <summary>The heap id of the tenant-wide pool.</summary>
+    private const long AnyPool = 0;
+
+    /// <summary>The heap id of the pool of agents in no skill group.</summary>
+    private const long UngroupedPool = -1;
     private CompiledRouting _config;
 
     public TenantRouter(TenantRoutingHolder holder, IRoutingView view)
@@ -100,7 +106,8 @@ internal sealed class TenantRouter
         {
             routed = new RoutedAgent(agent);
             _agents[id] = routed;
-            AddNodes(routed, 0);
+            AddNodes(routed, AnyPool);
+            AddNodes(routed, UngroupedPool);
         }
 
         if (!SameGroups(routed.Groups, agent.Groups))
@@ -141,7 +148,8 @@ internal sealed class TenantRouter
     private void Regroup(RoutedAgent routed, IRoutingAgent agent)
     {
         var groups = agent.Groups.ToArray();
-        foreach (var node in routed.Nodes.Where(n => n.GroupId != 0 && Array.IndexOf(groups, n.GroupId) < 0).ToList())
+        var wasUngrouped = routed.Nodes.Any(n => n.GroupId == UngroupedPool);
+        foreach (var node in routed.Nodes.Where(n => (n.GroupId > 0 && Array.IndexOf(groups, n.GroupId) < 0) || (n.GroupId == UngroupedPool && groups.Length > 0)).ToList())
         {
             node.Heap.Remove(node);
             routed.Nodes.Remove(node);
@@ -150,6 +158,11 @@ internal sealed class TenantRouter
         foreach (var g in groups.Where(g => Array.IndexOf(routed.Groups, g) < 0))
         {
             AddNodes(routed, g);
+        }
+
+        if (groups.Length == 0 && !wasUngrouped)
+        {
+            AddNodes(routed, UngroupedPool);
         }
 
         routed.Groups = groups;
@@ -175,6 +188,11 @@ internal sealed class TenantRouter
             foreach (var g in routed.Groups)
             {
                 best = Older(best, Oldest(_view.QueueOf(QueueKey.Group(g, media)), id));
+            }
+
+            if (routed.Groups.Length == 0)
+            {
+                best = Older(best, Oldest(_view.QueueOf(QueueKey.Ungrouped(media)), id));
             }
         }
 
@@ -221,9 +239,12 @@ internal sealed class TenantRouter
             case RoutingReason.New:
                 switch (mode)
                 {
+                    case not RobotMode.ByRules when request.Media != MediaKind.Chat:
+                        // Robots chat: calls and video always go to humans.
+                        return Human(config, request, skipRobots: true);
                     case RobotMode.RobotOnly or RobotMode.RobotFirst when RobotFor(config, request, out var robotId, out var rule):
                         return RoutingDecision.ToBot(robotId, new RoutingExplanation(rule ?? (mode == RobotMode.RobotOnly ? RuleRobotOnly : RuleRobotFirst), ReasonRobot));
-                    case RobotMode.HumanFirst when _view.QueuedCount > 0 && RobotFor(config, request, out var robotId, out _):
+                    case RobotMode.HumanFirst when _view.QueuedCountOf(MediaKind.Chat) > 0 && RobotFor(config, request, out var robotId, out _):
                         return RoutingDecision.ToBot(robotId, new RoutingExplanation(RuleHumanFirst, ReasonHumanFirst));
                     case RobotMode.ByRules:
                         return Human(config, request, skipRobots: false);
@@ -360,16 +381,22 @@ internal sealed class TenantRouter
     private RoutingDecision ToGroup(long groupId, string rule, in RoutingRequest request) =>
         FromHeap(HeapOf(groupId, request.Media), groupId, rule, request);
 
-    private RoutingDecision ToAny(string rule, in RoutingRequest request) => FromHeap(HeapOf(0, request.Media), null, rule, request);
+    /// <summary>The default pool: the agents in no skill group (E17 8.5.4), or every agent.</summary>
+    private RoutingDecision ToAny(string rule, in RoutingRequest request) =>
+        _config.Configuration.DefaultPool == DefaultPool.AnyAgent
+            ? FromHeap(HeapOf(AnyPool, request.Media), null, rule, request)
+            : FromHeap(HeapOf(UngroupedPool, request.Media), null, rule, request, ungrouped: true);
 
-    private RoutingDecision FromHeap(CandidateHeap heap, long? groupId, string rule, in RoutingRequest request)
+    private RoutingDecision FromHeap(CandidateHeap heap, long? groupId, string rule, in RoutingRequest request, bool ungrouped = false)
     {
         var excluded = request.ExcludedAgentId;
         var best = heap.Best(excluded);
-        var eligible = heap.Count - (excluded is { } x && _agents.TryGetValue(x, out var ex) && ex.Agent.CanTakeAutomatically(request.Media) && (groupId is null || ex.Agent.IsMemberOf(groupId.Value)) ? 1 : 0);
+        var eligible = heap.Count - (excluded is { } x && _agents.TryGetValue(x, out var ex) && ex.Agent.CanTakeAutomatically(request.Media)
+            && (groupId is { } g ? ex.Agent.IsMemberOf(g) : !ungrouped || ex.Groups.Length == 0) ? 1 : 0);
         if (best is null)
         {
-            return RoutingDecision.QueueFor(groupId, new RoutingExplanation(rule, ReasonQueued, heap.Strategy.Name, 0));
+            var queued = new RoutingExplanation(rule, ReasonQueued, heap.Strategy.Name, 0);
+            return ungrouped ? RoutingDecision.QueueForUngrouped(queued) : RoutingDecision.QueueFor(groupId, queued);
         }
 
         Span<RoutingCandidate> top = stackalloc RoutingCandidate[RoutingExplanation.MaxCandidates];
@@ -396,6 +423,6 @@ internal sealed class TenantRouter
     }
 
     /// <summary>Calls ring (voice and video); chats ring when their group requires acceptance.</summary>
-    private bool RingsFirst(long? groupId, MediaKind media) =>
-        media != MediaKind.Chat || (groupId is { } g && _config.RequiresAcceptance(g));
+    public bool RingsFirst(long? groupId, MediaKind media) =>
+        media != MediaKind.Chat || (groupId is { } g && Config.RequiresAcceptance(g));
 }

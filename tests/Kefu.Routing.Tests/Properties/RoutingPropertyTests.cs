@@ -215,6 +215,7 @@ public class RoutingPropertyTests
                 (phone ? p.VoiceStatus == AgentStatus.Online && p.ActiveCalls == 0 : p.Status == AgentStatus.Online && p.ActiveConversations - p.ActiveCalls < p.MaxConcurrentChats)
                 && (waiting.AgentId is null || waiting.AgentId == p.AgentId)
                 && (waiting.GroupId is null || (groups.TryGetValue(waiting.GroupId.Value, out var members) && members.Contains(p.AgentId)))
+                && (waiting.Queue != QueueTargetKind.Ungrouped || !groups.Values.Any(m => m.Contains(p.AgentId)))
                 && (!model.Excluded.TryGetValue(waiting.ConversationId, out var excluded) || excluded != p.AgentId));
             if (free is not null)
             {

@@ -107,6 +107,7 @@ public class DrainTests
     public async Task Drain_TakesTheOldestAcrossTheAgentsGroupQueuesAndTheTenantQueue()
     {
         await using var h = await RoutingHarness.StartAsync();
+        await h.SaveRoutingAsync(new RoutingConfiguration { DefaultPool = DefaultPool.AnyAgent }); // the tenant queue: anyone may take it
         var agent = await h.AddAgentAsync("Agent", maxConcurrentChats: 1);
         var g1 = await h.AddGroupAsync("G1", agent);
         var g2 = await h.AddGroupAsync("G2", agent);

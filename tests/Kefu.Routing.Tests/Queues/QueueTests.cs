@@ -117,6 +117,7 @@ public class QueueTests
     public async Task Agent_MayPickAnyQueuedVisitorOfTheirGroupsOrTheTenantQueue_ButNotOfOtherGroups()
     {
         await using var h = await RoutingHarness.StartAsync();
+        await h.SaveRoutingAsync(new RoutingConfiguration { DefaultPool = DefaultPool.AnyAgent }); // the tenant queue: anyone may take it
         var agent = await h.AddAgentAsync("Agent");
         await h.SetStatusAsync(agent.Id, AgentStatus.Busy);
         var g1 = await h.AddGroupAsync("G1", agent);

@@ -112,7 +112,7 @@ public class AssignmentRuleTests
     }
 
     [Fact]
-    public async Task DefaultRule_WhenNoRuleMatches_SendsToAnyOnlineAgent()
+    public async Task DefaultRule_WhenNoRuleMatches_SendsToTheAgentsInNoGroup()
     {
         await using var h = await RoutingHarness.StartAsync();
         var a = await h.AddAgentAsync("A", online: true);
@@ -122,13 +122,48 @@ public class AssignmentRuleTests
         var c1 = await h.OpenAsync();
         var c2 = await h.OpenAsync();
 
+        // E17 8.5.4: conversations no rule matches go to the agents in no skill group.
         Assert.All(new[] { c1, c2 }, c =>
         {
             Assert.Equal(ConversationState.InService, c.State);
             Assert.Null(c.GroupId);
+            Assert.Equal(a.Id, c.AgentId);
             Assert.Equal("default rule", c.Routing[^1].Rule);
-            Assert.Equal(2, c.Routing[^1].Eligible);
+            Assert.Equal(1, c.Routing[^1].Eligible);
         });
+        Assert.Equal(0, (await h.Kefu.Conversations.ListPresenceAsync(h.TenantId)).Single(p => p.AgentId == grouped.Id).ActiveConversations);
+    }
+
+    [Fact]
+    public async Task DefaultRule_WhenNoUngroupedAgentCanTakeIt_QueuesForThem_AndGroupedAgentsCannotPickIt()
+    {
+        await using var h = await RoutingHarness.StartAsync();
+        var grouped = await h.AddAgentAsync("B", online: true);
+        await h.AddGroupAsync("Some group", grouped);
+        var loner = await h.AddAgentAsync("Loner");
+
+        var c = await h.OpenAsync();
+
+        Assert.Equal(ConversationState.Queued, c.State);
+        Assert.Equal(QueueTargetKind.Ungrouped, (await h.Kefu.Conversations.GetQueuePositionAsync(h.TenantId, c.Id))!.Queue);
+        await Assert.ThrowsAsync<KefuStateException>(async () => await h.Kefu.Conversations.PickFromQueueAsync(h.TenantId, grouped.Id, c.Id));
+        await h.Kefu.Conversations.SetStatusAsync(h.TenantId, loner.Id, AgentStatus.Online);
+        Assert.Equal(loner.Id, (await h.Kefu.Conversations.GetAsync(h.TenantId, c.Id)).AgentId);
+    }
+
+    [Fact]
+    public async Task DefaultRule_WithTheAnyAgentPool_SendsToEveryOnlineAgent()
+    {
+        await using var h = await RoutingHarness.StartAsync();
+        var a = await h.AddAgentAsync("A", online: true);
+        var grouped = await h.AddAgentAsync("B", online: true);
+        await h.AddGroupAsync("Some group", grouped);
+        await h.SaveRoutingAsync(new RoutingConfiguration { DefaultPool = DefaultPool.AnyAgent });
+
+        var c1 = await h.OpenAsync();
+        var c2 = await h.OpenAsync();
+
+        Assert.All(new[] { c1, c2 }, c => Assert.Equal(2, c.Routing[^1].Eligible));
         Assert.Equal(new long?[] { a.Id, grouped.Id }.Order(), new[] { c1.AgentId, c2.AgentId }.Order());
     }
 
