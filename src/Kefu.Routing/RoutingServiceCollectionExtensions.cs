@@ -43,7 +43,7 @@ public static class RoutingServiceCollectionExtensions
     /// <summary>
     /// Replaces Core's first-available routing with Kefu.Routing (R1–R13): rules, work hours, navigation, robot modes,
     /// and the built-in strategies least loaded (the chat default), round robin, longest idle (the voice and video
-    /// default) and best pick-up rate. <see cref="IRoutingRules"/> administers each tenant's configuration.
+    /// default) and best pick-up rate. <see cref="IRoutingRules"/> administers each tenant's configuration; <see cref="ICallCenter"/> reads recent calls and queue counts.
     /// </summary>
     public static IKefuBuilder AddRouting(this IKefuBuilder builder, Action<RoutingBuilder>? configure = null)
     {
@@ -59,6 +59,7 @@ public static class RoutingServiceCollectionExtensions
         services.TryAddSingleton<RuleBasedRoutingPolicy>();
         services.Replace(ServiceDescriptor.Singleton<IRoutingPolicy>(sp => sp.GetRequiredService<RuleBasedRoutingPolicy>()));
         services.TryAddSingleton<IRoutingRules>(sp => sp.GetRequiredService<RuleBasedRoutingPolicy>());
+        services.TryAddSingleton<ICallCenter, CallCenter>();
         return builder;
     }
 }

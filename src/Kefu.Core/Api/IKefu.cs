@@ -281,6 +281,18 @@ public interface IKefuConversations
     /// </summary>
     ValueTask<AgentPresence> SetMediaStatusAsync(long tenantId, long agentId, Kefu.Routing.MediaKind media, AgentStatus status, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// An agent calls a visitor (R10 outbound call or call-back, R11 video): a voice or video conversation served by the
+    /// agent at once; the agent must be signed in for that media and not on another call.
+    /// </summary>
+    ValueTask<Conversation> CallVisitorAsync(long tenantId, long agentId, long visitorId, Kefu.Routing.MediaKind media, CancellationToken cancellationToken = default);
+
+    /// <summary>Puts the agent's call on hold or takes it off (R10).</summary>
+    ValueTask<Conversation> HoldAsync(long tenantId, long conversationId, long agentId, bool hold, CancellationToken cancellationToken = default);
+
+    /// <summary>References the recording of a call the agent served (R10).</summary>
+    ValueTask<Conversation> AttachRecordingAsync(long tenantId, long conversationId, long agentId, string url, CancellationToken cancellationToken = default);
+
     /// <summary>Logs an agent out: offline, and an <see cref="AgentUserLogoutEvent"/>.</summary>
     ValueTask<AgentPresence> LogoutAsync(long tenantId, long agentId, CancellationToken cancellationToken = default);
 

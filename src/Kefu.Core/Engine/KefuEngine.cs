@@ -463,6 +463,15 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
     public ValueTask<AgentPresence> SetStatusAsync(long tenantId, long agentId, AgentStatus status, CancellationToken cancellationToken = default)
         => Run(tenantId, s => s.SetStatus(agentId, status, MediaKind.Chat), cancellationToken);
 
+    public ValueTask<Conversation> CallVisitorAsync(long tenantId, long agentId, long visitorId, MediaKind media, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, s => s.CallVisitorAsync(agentId, visitorId, media), cancellationToken);
+
+    public ValueTask<Conversation> HoldAsync(long tenantId, long conversationId, long agentId, bool hold, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, s => s.HoldAsync(conversationId, agentId, hold), cancellationToken);
+
+    public ValueTask<Conversation> AttachRecordingAsync(long tenantId, long conversationId, long agentId, string url, CancellationToken cancellationToken = default)
+        => RunAsync(tenantId, s => s.AttachRecordingAsync(conversationId, agentId, url), cancellationToken);
+
     public ValueTask<AgentPresence> SetMediaStatusAsync(long tenantId, long agentId, MediaKind media, AgentStatus status, CancellationToken cancellationToken = default)
         => Run(tenantId, s => s.SetStatus(agentId, status, media), cancellationToken);
 

@@ -214,6 +214,8 @@ internal sealed class ConversationRuntime
     public long VisitorReadUpTo;
     public long AgentReadUpTo;
     public IReadOnlyList<RoutingRecord> Routing = [];
+    public bool OnHold;
+    public string? RecordingUrl;
 
     // Worker-only bookkeeping.
     public bool Dirty;
@@ -267,6 +269,8 @@ internal sealed class ConversationRuntime
         VisitorReadUpToMessageId = VisitorReadUpTo,
         AgentReadUpToMessageId = AgentReadUpTo,
         Routing = Routing,
+        OnHold = OnHold,
+        RecordingUrl = RecordingUrl,
     };
 
     public static ConversationRuntime FromSnapshot(Conversation c) => new()
@@ -309,6 +313,8 @@ internal sealed class ConversationRuntime
         VisitorReadUpTo = c.VisitorReadUpToMessageId,
         AgentReadUpTo = c.AgentReadUpToMessageId,
         Routing = c.Routing,
+        OnHold = c.OnHold,
+        RecordingUrl = c.RecordingUrl,
     };
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;

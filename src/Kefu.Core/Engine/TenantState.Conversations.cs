@@ -366,13 +366,34 @@ internal sealed partial class TenantState
     }
 
     /// <summary>An agent starts a conversation with a browsing visitor (C19, E17 2.2).</summary>
-    public async ValueTask<Conversation> InviteVisitorAsync(long agentId, long visitorId)
+    public ValueTask<Conversation> InviteVisitorAsync(long agentId, long visitorId) => StartOutgoingAsync(agentId, visitorId, ChannelKind.Web);
+
+    /// <summary>An agent calls a visitor: an outbound voice or video call (R10, R11), or the call-back a visitor asked for.</summary>
+    public ValueTask<Conversation> CallVisitorAsync(long agentId, long visitorId, MediaKind media)
+    {
+        if (media == MediaKind.Chat || !Enum.IsDefined(media))
+        {
+            throw new KefuValidationException("Media", "Voice or Video");
+        }
+
+        return StartOutgoingAsync(agentId, visitorId, media == MediaKind.Voice ? ChannelKind.Phone : ChannelKind.Video);
+    }
+
+    private async ValueTask<Conversation> StartOutgoingAsync(long agentId, long visitorId, ChannelKind kind)
     {
         RequireTenant();
         var agent = GetAgent(agentId);
-        if (agent.Status == AgentStatus.Offline)
+        var media = MediaKinds.Of(kind);
+        if (agent.StatusOf(media) == AgentStatus.Offline)
         {
-            throw new KefuStateException("Agent", agentId, $"Agent {agentId} is offline and cannot invite visitors.");
+            throw new KefuStateException("Agent", agentId, media == MediaKind.Chat
+                ? $"Agent {agentId} is offline and cannot invite visitors."
+                : $"Agent {agentId} is not signed in for {media} and cannot call visitors.");
+        }
+
+        if (agent.ActiveOf(media) >= agent.CapacityOf(media))
+        {
+            throw new KefuStateException("Agent", agentId, $"Agent {agentId} already serves {agent.ActiveOf(media)} {media} conversation(s), the most they may (R7).");
         }
 
         var visitor = await GetVisitorAsync(visitorId).ConfigureAwait(false);
@@ -386,7 +407,7 @@ internal sealed partial class TenantState
             Id = NewId(),
             TenantId = TenantId,
             VisitorId = visitor.Id,
-            ChannelKind = ChannelKind.Web,
+            ChannelKind = kind,
             InvitingAgentId = agentId,
             CreatedAt = Now,
             State = ConversationState.Created,
@@ -394,15 +415,54 @@ internal sealed partial class TenantState
         Open[c.Id] = c;
         OpenByVisitor[c.VisitorId] = c.Id;
         Touch(c);
-        Emit(c.Id).SessionCreated = new ServiceSessionCreatedEvent { VisitorId = visitorId, ChannelKind = ChannelKind.Web, InvitingAgentId = agentId };
-        if (agent.ActiveOf(MediaKind.Chat) >= agent.CapacityOf(MediaKind.Chat))
+        Emit(c.Id).SessionCreated = new ServiceSessionCreatedEvent { VisitorId = visitorId, ChannelKind = kind, InvitingAgentId = agentId };
+        var explanation = media == MediaKind.Chat ? InvitationExplanation : OutboundExplanation;
+        RecordRouting(c, RoutingReason.ByAgent, RoutingDecision.AssignTo(agentId, null, explanation));
+        AssignTo(c, agent, null, explanation, picked: true);
+        return c.ToSnapshot();
+    }
+
+    private static readonly RoutingExplanation OutboundExplanation = "outbound call by the agent";
+
+    /// <summary>Puts a voice or video call on hold, or takes it off (R10); the agent stays busy meanwhile.</summary>
+    public async ValueTask<Conversation> HoldAsync(long conversationId, long agentId, bool hold)
+    {
+        RequireTenant();
+        var c = await RequireServedByAsync(conversationId, agentId).ConfigureAwait(false);
+        if (c.Media == MediaKind.Chat)
         {
-            throw new KefuStateException("Agent", agentId, $"Agent {agentId} already serves {agent.ActiveOf(MediaKind.Chat)} chats, the most they may (R7).");
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is a chat; only calls can be held.");
         }
 
-        var decision = RoutingDecision.AssignTo(agentId, null, InvitationExplanation);
-        RecordRouting(c, RoutingReason.ByAgent, decision);
-        AssignTo(c, agent, null, InvitationExplanation, picked: true);
+        if (c.OnHold != hold)
+        {
+            c.OnHold = hold;
+            Touch(c);
+            Emit(c.Id).CallHold = new CallHoldChangedEvent { AgentId = agentId, OnHold = hold };
+        }
+
+        return c.ToSnapshot();
+    }
+
+    /// <summary>References the recording of a call (R10: every call is recorded; the recording lives where the telephony keeps it).</summary>
+    public async ValueTask<Conversation> AttachRecordingAsync(long conversationId, long agentId, string url)
+    {
+        RequireTenant();
+        url = Guard.Text(url, 2000, "Url");
+        var c = await GetConversationAsync(conversationId).ConfigureAwait(false);
+        if (c.AgentId != agentId)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Agent {agentId} did not serve conversation {conversationId}.");
+        }
+
+        if (c.Media == MediaKind.Chat)
+        {
+            throw new KefuStateException("Conversation", conversationId, $"Conversation {conversationId} is a chat; only calls have recordings.");
+        }
+
+        c.RecordingUrl = url;
+        Touch(c);
+        Emit(c.Id).CallRecording = new CallRecordingAttachedEvent { AgentId = agentId, Url = url };
         return c.ToSnapshot();
     }
 
@@ -1221,6 +1281,7 @@ internal sealed partial class TenantState
         var released = c.AgentId is { } agentId && c.State is ConversationState.InService or ConversationState.Offered && AgentsById.TryGetValue(agentId, out agent);
 
         c.State = ConversationState.Closed;
+        c.OnHold = false;
         c.ClosedAt = Now;
         c.CloseReason = reason;
         c.PendingTransferToAgentId = null;

@@ -128,6 +128,12 @@ public sealed record Conversation
     /// <summary>The routing decisions made for the conversation, oldest first (R13); the latest <see cref="MaxRoutingRecords"/> are kept.</summary>
     public IReadOnlyList<RoutingRecord> Routing { get; init; } = [];
 
+    /// <summary>Whether the call is on hold (R10).</summary>
+    public bool OnHold { get; init; }
+
+    /// <summary>Where the call's recording is kept (R10), if one was attached.</summary>
+    public string? RecordingUrl { get; init; }
+
     /// <summary>How many routing decisions a conversation keeps.</summary>
     public const int MaxRoutingRecords = 20;
 
