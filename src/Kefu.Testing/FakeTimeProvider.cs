@@ -53,14 +53,22 @@ public sealed class FakeTimeProvider : TimeProvider
     }
 
     /// <summary>Moves the clock to <paramref name="value"/> (never backwards), firing the timers that come due on the way.</summary>
-    public void SetUtcNow(DateTimeOffset value)
+    public void SetUtcNow(DateTimeOffset value) => MoveTo(value);
+
+    /// <summary>Moves the clock to <paramref name="target"/>, or fires what is due now when null (never throws then).</summary>
+    private void MoveTo(DateTimeOffset? target)
     {
         while (true)
         {
             FakeTimer? next;
             lock (_gate)
             {
-                ArgumentOutOfRangeException.ThrowIfLessThan(value, _now);
+                if (target is { } wanted)
+                {
+                    ArgumentOutOfRangeException.ThrowIfLessThan(wanted, _now);
+                }
+
+                var value = target ?? _now;
                 next = _timers.Where(t => t.Due is not null && t.Due <= value).OrderBy(t => t.Due).ThenBy(t => t.Order).FirstOrDefault();
                 if (next is null)
                 {
@@ -90,10 +98,8 @@ public sealed class FakeTimeProvider : TimeProvider
         return timer;
     }
 
-    private void FireDue()
-    {
-        SetUtcNow(GetUtcNow());
-    }
+    /// <summary>Fires the timers due at the current time; another thread may move the clock meanwhile.</summary>
+    private void FireDue() => MoveTo(null);
 
     private sealed class FakeTimer(FakeTimeProvider owner, TimerCallback callback, object? state) : ITimer
     {

@@ -164,6 +164,7 @@ public class RoutingBenchmarks
         public TenantSettings Settings { get; } = new();
         public IReadOnlyList<IRoutingAgent> Agents => AgentList;
         public int QueuedCount { get; }
+        public int QueuedCountOf(MediaKind media) => media == MediaKind.Chat ? QueuedCount : 0;
         public IEnumerable<IRoutingQueue> Queues => _queues.Values;
         public object? PolicyState { get; set; }
 

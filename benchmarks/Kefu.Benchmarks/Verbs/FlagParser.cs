@@ -24,6 +24,25 @@ internal sealed record Flag(string Name, string Description, bool TakesValue, st
             value => int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max);
     }
 
+    /// <summary>
+    /// A flag whose value is a finite number (invariant culture: <c>1620</c>, <c>0.5</c>, <c>1e3</c>) from
+    /// <paramref name="min"/> to <paramref name="max"/>; with <paramref name="minExclusive"/>, greater than
+    /// <paramref name="min"/> rather than equal to it or more.
+    /// </summary>
+    public static Flag Double(string name, string description, double min, double max, bool minExclusive = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(min, max);
+        var expected = minExclusive
+            ? string.Create(CultureInfo.InvariantCulture, $"a number greater than {min} and at most {max}")
+            : string.Create(CultureInfo.InvariantCulture, $"a number from {min} to {max}");
+        return new(name, description, TakesValue: true, expected,
+            value => TryParseDouble(value, out var x) && (minExclusive ? x > min : x >= min) && x <= max);
+    }
+
+    /// <summary>Parses a <see cref="Double"/> flag's value: a finite number in the invariant culture.</summary>
+    internal static bool TryParseDouble(string value, out double number)
+        => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out number) && double.IsFinite(number);
+
     /// <summary>A flag whose value is any non-blank text, such as a path.</summary>
     public static Flag Text(string name, string description, string expected = "a non-blank text")
         => new(name, description, TakesValue: true, expected, static value => !string.IsNullOrWhiteSpace(value));
@@ -57,6 +76,10 @@ internal sealed class ParsedFlags(IReadOnlyDictionary<string, string?> values)
     /// <summary>The value of a flag made with <see cref="Flag.Int"/>, or <paramref name="fallback"/> when it was not given.</summary>
     public int GetInt(string name, int fallback)
         => values.GetValueOrDefault(name) is { } value ? int.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : fallback;
+
+    /// <summary>The value of a flag made with <see cref="Flag.Double"/>, or <paramref name="fallback"/> when it was not given.</summary>
+    public double GetDouble(string name, double fallback)
+        => values.GetValueOrDefault(name) is { } value ? double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture) : fallback;
 }
 
 /// <summary>

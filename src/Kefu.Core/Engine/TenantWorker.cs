@@ -86,13 +86,32 @@ internal sealed class TenantWorker : IAsyncDisposable
             }
 
             await PublishAsync(commit.EventList, state.TransientEvents).ConfigureAwait(false);
+
+            // The timer is set again before the callers continue, so a caller that moves the clock right after its
+            // command finds the tenant's next due time already armed.
+            try
+            {
+                state.AfterCommit();
+            }
+            catch (Exception ex)
+            {
+                _s.Logger.LogError(ex, "Tenant {TenantId}: setting the timer after a commit failed; the tenant is reloaded.", _tenantId);
+                foreach (var item in batch)
+                {
+                    item.Complete();
+                }
+
+                batch.Clear();
+                state = await ReloadAsync(state).ConfigureAwait(false);
+                continue;
+            }
+
             foreach (var item in batch)
             {
                 item.Complete();
             }
 
             batch.Clear();
-            state.AfterCommit();
         }
 
         state.DisposeTimer();

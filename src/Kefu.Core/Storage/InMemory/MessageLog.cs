@@ -4,12 +4,13 @@ using Kefu.Model;
 namespace Kefu.Storage.InMemory;
 
 /// <summary>
-/// One conversation's messages in the in-memory store, kept as compact structs in fixed-size chunks: no object per
-/// message survives the commit (the events die young), and growing the log never copies what is already there.
-/// Messages are appended in id order.
+/// One conversation's messages in the in-memory store, kept as compact structs in chunks: no object per message
+/// survives the commit (the events die young), and growing the log never copies what is already there. The first chunk
+/// is small, since most conversations have few messages; the rest hold 256 each. Messages are appended in id order.
 /// </summary>
 internal sealed class MessageLog
 {
+    private const int FirstChunkSize = 16;
     private const int ChunkSize = 256;
     private readonly List<Row[]> _chunks = [];
 
@@ -18,18 +19,26 @@ internal sealed class MessageLog
     public void Add(KefuEvent e)
     {
         var m = e.Message;
-        if (Count % ChunkSize == 0)
+        if (Count == 0)
+        {
+            _chunks.Add(new Row[FirstChunkSize]);
+        }
+        else if (Count >= FirstChunkSize && (Count - FirstChunkSize) % ChunkSize == 0)
         {
             _chunks.Add(new Row[ChunkSize]);
         }
 
-        _chunks[^1][Count % ChunkSize] = new Row(
+        At(Count) = new Row(
             m.MessageId, m.SenderId, e.OccurredAtMs, m.Text, m.ClientMessageId, m.Media, m.Menu, m.SenderKind, m.Kind, m.Masked,
             m.HasSentiment, m.Sentiment, m.SentimentScore);
         Count++;
     }
 
-    public long IdAt(int index) => _chunks[index / ChunkSize][index % ChunkSize].Id;
+    public long IdAt(int index) => At(index).Id;
+
+    private ref Row At(int index) => ref index < FirstChunkSize
+        ? ref _chunks[0][index]
+        : ref _chunks[1 + ((index - FirstChunkSize) / ChunkSize)][(index - FirstChunkSize) % ChunkSize];
 
     /// <summary>The index of a message, or the complement of where it would be.</summary>
     public int IndexOf(long messageId)
@@ -59,7 +68,7 @@ internal sealed class MessageLog
 
     public Message ToMessage(int index, long conversationId, HashSet<long> recalled)
     {
-        ref readonly var r = ref _chunks[index / ChunkSize][index % ChunkSize];
+        ref readonly var r = ref At(index);
         return new Message
         {
             Id = r.Id,
