@@ -1141,9 +1141,9 @@ internal sealed partial class TenantState
             throw new KefuValidationException("ToAgentId", "another agent than the one transferring");
         }
 
-        if (!target.Agent.Enabled || target.Status == AgentStatus.Offline)
+        if (!target.Agent.Enabled || target.StatusOf(c.Media) == AgentStatus.Offline)
         {
-            throw new KefuStateException("Agent", toAgentId, $"Agent {toAgentId} is offline and cannot receive a transfer.");
+            throw new KefuStateException("Agent", toAgentId, $"Agent {toAgentId} is offline for {c.Media} and cannot receive a transfer.");
         }
 
         if (c.PendingTransferToAgentId is { } pending)
@@ -1173,9 +1173,9 @@ internal sealed partial class TenantState
         }
 
         var target = GetAgent(agentId);
-        if (target.Status == AgentStatus.Offline)
+        if (target.StatusOf(c.Media) == AgentStatus.Offline)
         {
-            throw new KefuStateException("Agent", agentId, $"Agent {agentId} is offline and cannot accept a transfer.");
+            throw new KefuStateException("Agent", agentId, $"Agent {agentId} is offline for {c.Media} and cannot accept a transfer.");
         }
 
         var media = c.Media;

@@ -120,3 +120,26 @@ public class CallCenterTests
         Assert.Equal(1, counts[group.Id]);
     }
 }
+
+/// <summary>A call handed from one agent to another (R10 transfer).</summary>
+public class CallTransferTests
+{
+    [Fact]
+    public async Task CallTransfer_MovesTheCallAndTheBusyPresence_ToTheAcceptingAgent()
+    {
+        await using var h = await RoutingHarness.StartAsync();
+        var first = await h.AddCallAgentAsync("First", MediaKind.Voice);
+        var call = await h.OpenAsync(ChannelKind.Phone);
+        await h.Kefu.Conversations.AnswerOfferAsync(h.TenantId, call.Id, first.Id, accept: true);
+        var second = await h.AddCallAgentAsync("Second", MediaKind.Voice);
+
+        await h.Kefu.Conversations.RequestTransferAsync(h.TenantId, call.Id, first.Id, second.Id);
+        var moved = await h.Kefu.Conversations.AnswerTransferAsync(h.TenantId, call.Id, second.Id, accept: true);
+
+        Assert.Equal(second.Id, moved.AgentId);
+        Assert.Equal((AgentStatus.Online, 0), ((await h.PresenceAsync(first.Id)).VoiceStatus, (await h.PresenceAsync(first.Id)).ActiveCalls));
+        Assert.Equal((AgentStatus.Busy, 1), ((await h.PresenceAsync(second.Id)).VoiceStatus, (await h.PresenceAsync(second.Id)).ActiveCalls));
+        var next = await h.OpenAsync(ChannelKind.Phone);
+        Assert.Equal((ConversationState.Offered, first.Id), (next.State, next.AgentId));
+    }
+}
