@@ -186,6 +186,7 @@ internal sealed class ConversationRuntime
     public long? AgentId;
     public long? GroupId;
     public long? QueuedForAgentId;
+    public QueueTargetKind? LoadedQueueKind;
     public long? PendingTransferToAgentId;
     public long? InvitingAgentId;
     public long? RobotId;
@@ -245,6 +246,7 @@ internal sealed class ConversationRuntime
         AgentId = AgentId,
         GroupId = GroupId,
         QueuedForAgentId = QueuedForAgentId,
+        QueueKind = QueueEntry?.Queue.Kind,
         PendingTransferToAgentId = PendingTransferToAgentId,
         InvitingAgentId = InvitingAgentId,
         RobotId = RobotId,
@@ -288,6 +290,7 @@ internal sealed class ConversationRuntime
         AgentId = c.AgentId,
         GroupId = c.GroupId,
         QueuedForAgentId = c.QueuedForAgentId,
+        LoadedQueueKind = c.QueueKind,
         PendingTransferToAgentId = c.PendingTransferToAgentId,
         InvitingAgentId = c.InvitingAgentId,
         RobotId = c.RobotId,

@@ -136,7 +136,9 @@ internal sealed partial class TenantState : IRoutingView
             OpenByVisitor[c.VisitorId] = c.Id;
             if (c.State == ConversationState.Queued)
             {
-                var key = c.QueuedForAgentId is { } wanted ? QueueKey.Agent(wanted, c.Media) : QueueKey.For(c.GroupId, c.Media);
+                var key = c.QueuedForAgentId is { } wanted ? QueueKey.Agent(wanted, c.Media)
+                    : c.GroupId is null && c.LoadedQueueKind == QueueTargetKind.Ungrouped ? QueueKey.Ungrouped(c.Media)
+                    : QueueKey.For(c.GroupId, c.Media);
                 JoinQueue(c, key, c.QueuedAt ?? c.CreatedAt, excludedAgentId: null);
             }
             else if (c.AgentId is { } agentId && c.State is ConversationState.InService or ConversationState.Offered && AgentsById.TryGetValue(agentId, out var agent))

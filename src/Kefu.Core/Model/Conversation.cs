@@ -78,6 +78,8 @@ public sealed record Conversation
     public long? GroupId { get; init; }
     /// <summary>While queued: the named agent whose queue it waits in (a navigation rule chose that agent), else null.</summary>
     public long? QueuedForAgentId { get; init; }
+    /// <summary>While queued: whose queue it waits in (the tenant's, a group's, a named agent's, the ungrouped agents'); null otherwise.</summary>
+    public Kefu.Routing.QueueTargetKind? QueueKind { get; init; }
     /// <summary>An agent a transfer was requested to, who has not accepted yet (C11).</summary>
     public long? PendingTransferToAgentId { get; init; }
     /// <summary>The agent who started a proactive conversation (C19).</summary>
