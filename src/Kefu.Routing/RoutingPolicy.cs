@@ -184,6 +184,11 @@ public sealed class RuleBasedRoutingPolicy : IRoutingPolicy, IRoutingRules
     /// <inheritdoc />
     public async ValueTask<bool> IsWorkTimeAsync(long tenantId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
+        if (_tenants.TryGetValue(tenantId, out var holder))
+        {
+            return holder.Current.IsWorkTime(at);
+        }
+
         var configuration = await GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         return new CompiledRouting(configuration, _strategies).IsWorkTime(at);
     }

@@ -269,20 +269,36 @@ internal sealed class TenantRouter
         var work = config.IsWorkTime(_view.Now);
         foreach (var kind in config.KindOrder)
         {
-            foreach (var r in config.RulesFor(kind, request))
+            var found = FirstRobotRule(config.RulesFor(kind, request), work);
+            if (found is null && kind == RuleKind.Entry && request.EntryGroupId is { } entryGroup)
             {
-                if (r.TargetAt(work) is { Kind: TargetKind.Robot } target)
-                {
-                    robotId = target.Id;
-                    rule = r.DisplayName;
-                    return true;
-                }
+                found = FirstRobotRule(config.EntryGroupRules(entryGroup), work);
+            }
+
+            if (found is not null)
+            {
+                robotId = found.TargetAt(work)!.Id;
+                rule = found.DisplayName;
+                return true;
             }
         }
 
         rule = null;
         robotId = config.Configuration.DefaultRobotId ?? 0;
         return config.Configuration.DefaultRobotId is not null;
+    }
+
+    private static CompiledRule? FirstRobotRule(ReadOnlySpan<CompiledRule> rules, bool work)
+    {
+        foreach (var r in rules)
+        {
+            if (r.TargetAt(work) is { Kind: TargetKind.Robot })
+            {
+                return r;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -57,6 +57,25 @@ public class RobotModeTests
     }
 
     [Fact]
+    public async Task RobotFirst_TheEntryButtonsRobotRule_ChoosesTheRobotOverTheDefault()
+    {
+        var bot = RoutingHarness.HandingOffBot();
+        await using var h = await RoutingHarness.StartWithBotAsync(bot);
+        var group = await h.AddGroupAsync("Entry group", await h.AddAgentAsync("Human", online: true));
+        await h.SaveRoutingAsync(new RoutingConfiguration
+        {
+            RobotMode = RobotMode.RobotFirst,
+            DefaultRobotId = Robot,
+            Rules = [new RoutingRule { Name = "entry robot", EntryGroupId = group.Id, AllDay = RoutingTarget.Robot(Robot + 1) }],
+        });
+
+        var opened = await h.OpenAsync(groupId: group.Id);
+
+        Assert.Equal((ConversationState.Bot, Robot + 1), (opened.State, opened.RobotId));
+        Assert.Equal("entry rule 'entry robot'", opened.Routing[^1].Rule);
+    }
+
+    [Fact]
     public async Task HumanOnly_RobotRulesAreSkipped_AndAHumanServes()
     {
         var bot = RoutingHarness.HandingOffBot();
