@@ -68,15 +68,14 @@ internal static class RoutingConfigurationValidator
 
     public static void ValidateReferences(RoutingConfiguration c, IReadOnlySet<long> groups, IReadOnlySet<long> agents, IReadOnlySet<long> associations)
     {
-        Exists(c.DefaultTarget, nameof(c.DefaultTarget));
+        Exists(c.DefaultTarget);
         for (var i = 0; i < c.Rules.Count; i++)
         {
             var r = c.Rules[i];
-            var field = $"Rules[{i}]";
-            Exists(r.AllDay, field + ".AllDay");
-            Exists(r.WorkHours, field + ".WorkHours");
-            Exists(r.OffHours, field + ".OffHours");
-            Exists(r.Overflow?.Target, field + ".Overflow.Target");
+            Exists(r.AllDay);
+            Exists(r.WorkHours);
+            Exists(r.OffHours);
+            Exists(r.Overflow?.Target);
             if (r.AssociationId is { } a && !associations.Contains(a))
             {
                 throw new KefuNotFoundException("Association", a);
@@ -96,7 +95,7 @@ internal static class RoutingConfigurationValidator
             }
         }
 
-        void Exists(RoutingTarget? target, string field)
+        void Exists(RoutingTarget? target)
         {
             switch (target)
             {
@@ -105,8 +104,6 @@ internal static class RoutingConfigurationValidator
                 case { Kind: TargetKind.Agent } t when !agents.Contains(t.Id):
                     throw new KefuNotFoundException("Agent", t.Id);
             }
-
-            _ = field;
         }
     }
 

@@ -74,7 +74,7 @@ internal sealed class AgentRuntime(Agent agent, DateTimeOffset now) : IRoutingAg
 internal sealed class QueueEntry(long conversationId, QueueKey queue, DateTimeOffset queuedAt, long? excludedAgentId, long order) : IQueuedConversation
 {
     public long ConversationId { get; } = conversationId;
-    public QueueKey Queue { get; set; } = queue;
+    public QueueKey Queue { get; } = queue;
     public long? GroupId => Queue.Kind == QueueTargetKind.Group ? Queue.Id : null;
     public DateTimeOffset QueuedAt { get; } = queuedAt;
     public long? ExcludedAgentId { get; } = excludedAgentId;
@@ -97,7 +97,6 @@ internal sealed class RoutingQueue(QueueKey key) : IRoutingQueue
     public void Append(QueueEntry entry)
     {
         entry.Owner = this;
-        entry.Queue = Key;
         entry.PreviousEntry = Tail;
         entry.NextEntry = null;
         if (Tail is null)

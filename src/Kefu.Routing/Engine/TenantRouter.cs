@@ -43,15 +43,12 @@ internal sealed class TenantRouter
     private const long UngroupedPool = -1;
     private CompiledRouting _config;
 
+    /// <summary>Creates the router; Core announces every agent it loads (<see cref="IRoutingPolicy.AgentChanged"/>), which fills the heaps.</summary>
     public TenantRouter(TenantRoutingHolder holder, IRoutingView view)
     {
         _holder = holder;
         _view = view;
         _config = holder.Current;
-        foreach (var agent in view.Agents)
-        {
-            AgentChanged(agent, removed: false);
-        }
     }
 
     /// <summary>The configuration in force; a newer one saved since the last call re-ranks the heaps with their strategies.</summary>
@@ -407,8 +404,7 @@ internal sealed class TenantRouter
     {
         var excluded = request.ExcludedAgentId;
         var best = heap.Best(excluded);
-        var eligible = heap.Count - (excluded is { } x && _agents.TryGetValue(x, out var ex) && ex.Agent.CanTakeAutomatically(request.Media)
-            && (groupId is { } g ? ex.Agent.IsMemberOf(g) : !ungrouped || ex.Groups.Length == 0) ? 1 : 0);
+        var eligible = heap.Count - (excluded is { } x && _agents.TryGetValue(x, out var ex) && InHeap(ex, heap) ? 1 : 0);
         if (best is null)
         {
             var queued = new RoutingExplanation(rule, ReasonQueued, heap.Strategy.Name, 0);
@@ -421,6 +417,19 @@ internal sealed class TenantRouter
         return RingsFirst(groupId, request.Media)
             ? RoutingDecision.OfferTo(best.AgentId, groupId, explanation)
             : RoutingDecision.AssignTo(best.AgentId, groupId, explanation);
+    }
+
+    private static bool InHeap(RoutedAgent agent, CandidateHeap heap)
+    {
+        foreach (var node in agent.Nodes)
+        {
+            if (ReferenceEquals(node.Heap, heap))
+            {
+                return node.Index >= 0;
+            }
+        }
+
+        return false;
     }
 
     private RoutingDecision ToAgent(long agentId, string rule, in RoutingRequest request)
