@@ -1,7 +1,9 @@
+using Kefu.Benchmarks.Bots;
 using Kefu.Benchmarks.Moderation;
 using Kefu.Benchmarks.Routing;
 using Kefu.Benchmarks.Verbs;
 
 // Kefu.Benchmarks <verb> [arguments]: every benchmark and evaluation of Kefu behind one console.
-IVerb[] verbs = [new MicroVerb(), new FilterBenchVerb(Console.Out, Console.Error), new SimulateVerb(Console.Out, Console.Error)];
+IVerb[] verbs = [new MicroVerb(), new FilterBenchVerb(Console.Out, Console.Error), new SimulateVerb(Console.Out, Console.Error),
+    new EvalBotVerb(Console.Out, Console.Error), new EvalPairsVerb(Console.Out, Console.Error), new BotBenchVerb(Console.Out, Console.Error)];
 return await new VerbTable(verbs, Console.Out, Console.Error).RunAsync(args);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 // One conversation on the in-memory adapters: a visitor queues, an agent comes online and serves, the agent ends,
 // the visitor rates, the agent wraps up; then the transcript and the event stream are printed.
 var services = new ServiceCollection();
-services.AddKefu().AddRouting();
+services.AddKefu().AddRouting().AddBots();
 await using var provider = services.BuildServiceProvider();
 var kefu = provider.GetRequiredService<IKefu>();
 using var events = provider.GetRequiredService<IKefuTransport>().Subscribe(new EventFilter());

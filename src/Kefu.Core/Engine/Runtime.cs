@@ -1,3 +1,4 @@
+using Kefu.Bots;
 using Kefu.Events;
 using Kefu.Model;
 using Kefu.Routing;
@@ -164,6 +165,7 @@ internal enum TimerKind : byte
     Inactive,
     OfferTimeout,
     QueueReminder,
+    BotIdle,
 }
 
 /// <summary>
@@ -189,6 +191,9 @@ internal sealed class ConversationRuntime
     public long? PendingTransferToAgentId;
     public long? InvitingAgentId;
     public long? RobotId;
+    public BotSession? BotSession;
+    public DateTimeOffset? BotWaitingSince;
+    public bool BotIdleReplied;
     public DateTimeOffset CreatedAt;
     public DateTimeOffset? QueuedAt;
     public DateTimeOffset? OfferedAt;

@@ -855,22 +855,60 @@ internal sealed partial class TenantState
         RemoveFromQueue(c);
         c.State = ConversationState.Bot;
         c.RobotId = robotId;
+        c.BotSession = new BotSession();
         Touch(c);
-        ApplyBotTurn(c, _s.Bots.Start(TenantId, robotId, c.ToSnapshot()));
+        ApplyBotTurn(c, _s.Bots.Start(TenantId, robotId, c.ToSnapshot()), idleReply: false);
     }
 
-    private void ApplyBotTurn(ConversationRuntime c, BotTurn turn)
+    private void ApplyBotTurn(ConversationRuntime c, BotTurn turn, bool idleReply)
     {
         foreach (var reply in turn.Replies)
         {
             AddMessage(c, ParticipantKind.Bot, c.RobotId ?? 0, MessageKind.Text, reply);
         }
 
+        foreach (var content in turn.Attachments)
+        {
+            AddBotContent(c, content);
+        }
+
         if (turn.HandOffToHuman && c.State == ConversationState.Bot)
         {
+            c.BotSession = null;
+            c.BotWaitingSince = null;
             Route(c, RoutingReason.HandOff, turn.TargetGroupId, excludedAgentId: null);
+            return;
+        }
+
+        if (c.State == ConversationState.Bot && !idleReply)
+        {
+            c.BotWaitingSince = Now;
+            c.BotIdleReplied = false;
+            ArmTimer(c, TimerKind.BotIdle);
         }
     }
+
+    private void AddBotContent(ConversationRuntime c, MessageContent content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        content.Validate();
+        var e = new ServiceSessionMessageEvent { SenderKind = ParticipantKind.Bot, SenderId = c.RobotId ?? 0, Kind = content.Kind, Text = content.Text ?? string.Empty };
+        if (content.Media is { } media)
+        {
+            e.Media = new MediaContent { Url = media.Url, Name = media.Name, Size = media.Size, ContentType = media.ContentType ?? string.Empty };
+        }
+
+        if (content.MenuItems is { } items)
+        {
+            e.Menu = new MenuContent();
+            e.Menu.Items.AddRange(items);
+        }
+
+        Append(c, e);
+    }
+
+    private BotInput BotInputOf(ConversationRuntime c, string text) =>
+        new(TenantId, c.RobotId ?? 0, c.ToSnapshot(), text, c.BotSession ??= new BotSession());
 
     // ---- Messages (C9, C10)
 
@@ -982,7 +1020,7 @@ internal sealed partial class TenantState
 
         if (c.State == ConversationState.Bot && sender.Kind == ParticipantKind.Visitor && text is not null)
         {
-            ApplyBotTurn(c, _s.Bots.Respond(new BotInput(TenantId, c.RobotId ?? 0, c.ToSnapshot(), text)));
+            ApplyBotTurn(c, _s.Bots.Respond(BotInputOf(c, text)), idleReply: false);
         }
 
         return new SendResult(id, Now, text, action, notice, Duplicate: false);

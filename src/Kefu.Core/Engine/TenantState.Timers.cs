@@ -73,6 +73,8 @@ internal sealed partial class TenantState
                 => (c.LastMessageAt ?? c.AssignedAt ?? c.CreatedAt) + Settings.Conversations.InactiveTimeout,
             TimerKind.OfferTimeout when c.State == ConversationState.Offered && c.OfferedAt is { } offeredAt
                 => offeredAt + Settings.Conversations.OfferTimeout,
+            TimerKind.BotIdle when c.State == ConversationState.Bot && !c.BotIdleReplied && c.BotWaitingSince is { } since
+                && c.RobotId is { } robotId && _s.Bots.IdleTimeout(TenantId, robotId) is { } idle && idle > TimeSpan.Zero => since + idle,
             TimerKind.QueueReminder when c.State == ConversationState.Queued && Settings.Conversations.QueueReminderInterval > TimeSpan.Zero
                 => (c.LastQueueReminderAt ?? c.QueuedAt ?? Now) + Settings.Conversations.QueueReminderInterval,
             _ => null,
@@ -135,6 +137,10 @@ internal sealed partial class TenantState
                 break;
             case TimerKind.OfferTimeout when c.AgentId is { } agentId && AgentsById.TryGetValue(agentId, out var agent):
                 EndOffer(c, agent, timedOut: true);
+                break;
+            case TimerKind.BotIdle:
+                c.BotIdleReplied = true;
+                ApplyBotTurn(c, _s.Bots.TimedOut(BotInputOf(c, string.Empty)), idleReply: true);
                 break;
             case TimerKind.QueueReminder when c.QueueEntry is { Owner: { } queue } entry:
                 c.LastQueueReminderAt = Now;

@@ -1,0 +1,717 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace Kefu.Bots.Matching;
+
+/// <summary>Settings of <see cref="NgramQuestionMatcher"/>.</summary>
+public sealed record NgramMatcherOptions
+{
+    /// <summary>
+    /// Train a linear classifier (one-vs-rest support vector machine over the n-gram features) when the rules are no more
+    /// than this many; above it only the nearest questions count. 0 switches the classifier off. Default 1000. The
+    /// classifier is also left out when rules × questions exceeds <see cref="MaxClassifierWork"/> or rules × features
+    /// exceeds 40 million weights, to keep training within seconds and the model within 160 MB.
+    /// </summary>
+    public int MaxClassifierRules { get; init; } = 1000;
+
+    /// <summary>The most rules × questions the classifier is trained for (its training time grows with both): 1 or more, default 4,000,000.</summary>
+    public long MaxClassifierWork { get; init; } = 4_000_000;
+
+    /// <summary>The classifier's cost (C): larger fits the questions more closely. More than 0 and at most 1000; default 2.</summary>
+    public double Cost { get; init; } = 2.0;
+
+    /// <summary>The classifier's training passes at most. Default 30.</summary>
+    public int MaxEpochs { get; init; } = 30;
+
+    /// <summary>How much the similarity score (nearest question and rule centroid) counts against the classifier's score, 0–1. Default 0.3.</summary>
+    public double NeighbourWeight { get; init; } = 0.3;
+
+    /// <summary>Threads used to train, 1 or more; default the processor count.</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+}
+
+/// <summary>
+/// Kefu's statistical matcher (B4): TF-IDF over character n-grams (Chinese) and words, word bigrams and character
+/// n-grams within words (English); nearest questions through an inverted index, and, for up to
+/// <see cref="NgramMatcherOptions.MaxClassifierRules"/> rules, a one-vs-rest linear SVM trained by dual coordinate
+/// descent. Trains from the rules' questions alone.
+/// </summary>
+public sealed class NgramQuestionMatcher : IQuestionMatcher
+{
+    /// <summary>A matcher with the default options.</summary>
+    public NgramQuestionMatcher()
+        : this(new NgramMatcherOptions())
+    {
+    }
+
+    /// <summary>A matcher with the given options.</summary>
+    public NgramQuestionMatcher(NgramMatcherOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxClassifierRules < 0)
+        {
+            throw new KefuValidationException(nameof(options.MaxClassifierRules), "0 or more", $"was {options.MaxClassifierRules}");
+        }
+
+        if (options.MaxClassifierWork < 1)
+        {
+            throw new KefuValidationException(nameof(options.MaxClassifierWork), "1 or more", $"was {options.MaxClassifierWork}");
+        }
+
+        if (!(options.Cost is > 0 and <= 1000))
+        {
+            throw new KefuValidationException(nameof(options.Cost), "more than 0 and at most 1000", $"was {options.Cost}");
+        }
+
+        if (options.MaxEpochs is < 1 or > 1000)
+        {
+            throw new KefuValidationException(nameof(options.MaxEpochs), "1–1000", $"was {options.MaxEpochs}");
+        }
+
+        if (!(options.NeighbourWeight is >= 0 and <= 1))
+        {
+            throw new KefuValidationException(nameof(options.NeighbourWeight), "0–1", $"was {options.NeighbourWeight}");
+        }
+
+        if (options.Parallelism < 1)
+        {
+            throw new KefuValidationException(nameof(options.Parallelism), "1 or more", $"was {options.Parallelism}");
+        }
+
+        Options = options;
+    }
+
+    /// <summary>The options.</summary>
+    public NgramMatcherOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Name => "ngram";
+
+    /// <inheritdoc />
+    public IQuestionIndex Build(IReadOnlyList<LabelledQuestion> questions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(questions);
+        return NgramIndex.Build(questions, Options, cancellationToken);
+    }
+}
+
+/// <summary>A sparse vector: sorted feature ids and their weights.</summary>
+internal readonly record struct SparseVector(int[] Ids, float[] Weights)
+{
+    public static SparseVector Empty { get; } = new([], []);
+
+    public float Dot(SparseVector other)
+    {
+        float sum = 0;
+        int i = 0, j = 0;
+        while (i < Ids.Length && j < other.Ids.Length)
+        {
+            var a = Ids[i];
+            var b = other.Ids[j];
+            if (a == b)
+            {
+                sum += Weights[i++] * other.Weights[j++];
+            }
+            else if (a < b)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return sum;
+    }
+}
+
+/// <summary>The index <see cref="NgramQuestionMatcher"/> builds.</summary>
+internal sealed class NgramIndex : IQuestionIndex
+{
+    private readonly Dictionary<ulong, int> _vocabulary;
+    private readonly float[] _idf;
+    private readonly long[] _ruleIds;
+    private readonly int[] _docRule;
+    private readonly int[] _postingStart;
+    private readonly int[] _postingDoc;
+    private readonly float[] _postingWeight;
+    private readonly LinearModel? _model;
+    private readonly Postings _centroids;
+    private readonly ConcurrentBag<Scratch> _scratch = [];
+    private readonly double _neighbourWeight;
+    private readonly Calibration _calibration;
+
+    private NgramIndex(Dictionary<ulong, int> vocabulary, float[] idf, long[] ruleIds, int[] docRule, int[] postingStart, int[] postingDoc,
+        float[] postingWeight, Postings centroids, LinearModel? model, double neighbourWeight, Calibration calibration)
+    {
+        _centroids = centroids;
+        _vocabulary = vocabulary;
+        _idf = idf;
+        _ruleIds = ruleIds;
+        _docRule = docRule;
+        _postingStart = postingStart;
+        _postingDoc = postingDoc;
+        _postingWeight = postingWeight;
+        _model = model;
+        _neighbourWeight = neighbourWeight;
+        _calibration = calibration;
+    }
+
+    /// <summary>How the nearest question and the rule's centroid share the similarity score (tuned on the intent sets: 0.5).</summary>
+    private const double CentroidBlend = 0.5;
+
+    /// <summary>The confidence is at most this many times the similarity score (a paraphrase scores 0.25–0.6; an unrelated question under 0.1).</summary>
+    private const double SimilarityCap = 2.5;
+
+    public int RuleCount => _ruleIds.Length;
+
+    internal bool HasClassifier => _model is not null;
+
+    public static NgramIndex Build(IReadOnlyList<LabelledQuestion> questions, NgramMatcherOptions options, CancellationToken cancellationToken)
+    {
+        var vocabulary = new Dictionary<ulong, int>();
+        var df = new List<int>();
+        var ruleIndex = new Dictionary<long, int>();
+        var ruleIds = new List<long>();
+        var docFeatures = new List<(int Id, int Count)[]>(questions.Count);
+        var docRule = new List<int>(questions.Count);
+        var features = new List<ulong>();
+        var counts = new Dictionary<int, int>();
+        foreach (var q in questions)
+        {
+            features.Clear();
+            FeatureExtractor.Extract(QuestionText.Normalize(q.Text), features);
+            if (features.Count == 0)
+            {
+                continue;
+            }
+
+            counts.Clear();
+            foreach (var f in features)
+            {
+                if (!vocabulary.TryGetValue(f, out var id))
+                {
+                    id = vocabulary.Count;
+                    vocabulary.Add(f, id);
+                    df.Add(0);
+                }
+
+                CollectionsMarshal.GetValueRefOrAddDefault(counts, id, out _)++;
+            }
+
+            foreach (var id in counts.Keys)
+            {
+                df[id]++;
+            }
+
+            docFeatures.Add([.. counts.Select(p => (p.Key, p.Value)).OrderBy(p => p.Key)]);
+            if (!ruleIndex.TryGetValue(q.RuleId, out var r))
+            {
+                r = ruleIds.Count;
+                ruleIndex.Add(q.RuleId, r);
+                ruleIds.Add(q.RuleId);
+            }
+
+            docRule.Add(r);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var n = docFeatures.Count;
+        var idf = new float[vocabulary.Count];
+        for (var i = 0; i < idf.Length; i++)
+        {
+            idf[i] = (float)(Math.Log((n + 1.0) / (df[i] + 1.0)) + 1.0);
+        }
+
+        var docs = new SparseVector[n];
+        for (var d = 0; d < n; d++)
+        {
+            docs[d] = Weigh(docFeatures[d], idf);
+        }
+
+        // Inverted index of the questions, for the nearest-question scores.
+        var postingCount = new int[vocabulary.Count + 1];
+        foreach (var doc in docs)
+        {
+            foreach (var id in doc.Ids)
+            {
+                postingCount[id + 1]++;
+            }
+        }
+
+        for (var i = 1; i < postingCount.Length; i++)
+        {
+            postingCount[i] += postingCount[i - 1];
+        }
+
+        var postingStart = (int[])postingCount.Clone();
+        var fill = (int[])postingCount.Clone();
+        var postingDoc = new int[postingCount[^1]];
+        var postingWeight = new float[postingCount[^1]];
+        for (var d = 0; d < n; d++)
+        {
+            var doc = docs[d];
+            for (var k = 0; k < doc.Ids.Length; k++)
+            {
+                var slot = fill[doc.Ids[k]]++;
+                postingDoc[slot] = d;
+                postingWeight[slot] = doc.Weights[k];
+            }
+        }
+
+        var rules = ruleIds.Count;
+        var labels = docRule.ToArray();
+        var centroids = Postings.Of(Centroids(docs, labels, rules), vocabulary.Count);
+        var useClassifier = rules >= 2 && rules <= options.MaxClassifierRules && (long)rules * n <= options.MaxClassifierWork
+            && (long)rules * vocabulary.Count <= 40_000_000;
+        var model = useClassifier ? LinearModel.Train(docs, labels, rules, vocabulary.Count, options, cancellationToken) : null;
+        var index = new NgramIndex(vocabulary, idf, [.. ruleIds], labels, postingStart, postingDoc, postingWeight, centroids, model,
+            options.NeighbourWeight, Calibration.Default(useClassifier));
+        var samples = index.HeldOutScores(docs, labels, rules, vocabulary.Count, options, cancellationToken);
+        var calibration = Calibration.Fit(samples, useClassifier);
+        return new NgramIndex(vocabulary, idf, [.. ruleIds], labels, postingStart, postingDoc, postingWeight, centroids, model, options.NeighbourWeight, calibration);
+    }
+
+    /// <summary>
+    /// Scores questions the index did not learn from, for calibration: with a classifier, a held-out third of the questions (at most 3,000) scored by a model trained on the rest; without, each of up to 3,000 questions against all
+    /// the others. Returns each question's best raw score, its margin over the second, and whether it was right.
+    /// </summary>
+    private List<(double Score, double Margin, bool Correct)> HeldOutScores(SparseVector[] docs, int[] labels, int rules, int features,
+        NgramMatcherOptions options, CancellationToken cancellationToken)
+    {
+        var samples = new List<(double, double, bool)>();
+        var n = docs.Length;
+        if (n < 10)
+        {
+            return samples;
+        }
+
+        var random = new Random(12345);
+        if (_model is null)
+        {
+            var picks = Enumerable.Range(0, n).ToArray();
+            random.Shuffle(picks);
+            foreach (var d in picks.AsSpan(0, Math.Min(n, 3000)))
+            {
+                var scores = RawScores(docs[d], excludeDoc: d, null, null);
+                samples.Add(Summarize(scores, labels[d]));
+            }
+
+            return samples;
+        }
+
+        // One held-out third (at most 3,000 questions): a model trained on the rest scores it.
+        var heldOut = new bool[n];
+        var order = Enumerable.Range(0, n).ToArray();
+        random.Shuffle(order);
+        foreach (var d in order.AsSpan(0, Math.Min(n / 3, 3000)))
+        {
+            heldOut[d] = true;
+        }
+
+        var trainIdx = Enumerable.Range(0, n).Where(i => !heldOut[i]).ToArray();
+        var fold = heldOut.Select(h => h ? 1 : 0).ToArray();
+        var foldModel = LinearModel.Train([.. trainIdx.Select(i => docs[i])], [.. trainIdx.Select(i => labels[i])], rules, features, options, cancellationToken);
+        for (var d = 0; d < n; d++)
+        {
+            if (heldOut[d])
+            {
+                samples.Add(Summarize(RawScores(docs[d], excludeDoc: -1, foldModel, (fold, 1)), labels[d]));
+            }
+        }
+
+        return samples;
+    }
+
+    private static (double Score, double Margin, bool Correct) Summarize(double[] scores, int truth)
+    {
+        int best = -1, second = -1;
+        for (var r = 0; r < scores.Length; r++)
+        {
+            if (best < 0 || scores[r] > scores[best])
+            {
+                second = best;
+                best = r;
+            }
+            else if (second < 0 || scores[r] > scores[second])
+            {
+                second = r;
+            }
+        }
+
+        var margin = second >= 0 ? scores[best] - scores[second] : scores[best];
+        return (scores[best], margin, best == truth);
+    }
+
+    /// <summary>Each rule's centroid: the mean of its questions' vectors, normalised.</summary>
+    private static SparseVector[] Centroids(SparseVector[] docs, int[] labels, int rules)
+    {
+        var sums = new Dictionary<int, float>[rules];
+        for (var r = 0; r < rules; r++)
+        {
+            sums[r] = [];
+        }
+
+        for (var d = 0; d < docs.Length; d++)
+        {
+            var sum = sums[labels[d]];
+            for (var k = 0; k < docs[d].Ids.Length; k++)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(sum, docs[d].Ids[k], out _) += docs[d].Weights[k];
+            }
+        }
+
+        return [.. sums.Select(sum =>
+        {
+            var ids = sum.Keys.Order().ToArray();
+            var weights = ids.Select(i => sum[i]).ToArray();
+            var norm = Math.Sqrt(weights.Sum(w => (double)w * w));
+            for (var k = 0; k < weights.Length; k++)
+            {
+                weights[k] = norm > 0 ? (float)(weights[k] / norm) : 0;
+            }
+
+            return new SparseVector(ids, weights);
+        })];
+    }
+
+    /// <summary>Per-query work arrays, one per concurrent reader.</summary>
+    private sealed class Scratch(int docs)
+    {
+        public float[] Scores { get; } = new float[docs];
+
+        public int[] Touched { get; } = new int[docs];
+    }
+
+    /// <summary>An inverted index of vectors: for each feature, the vectors that have it and their weights.</summary>
+    internal sealed record Postings(int[] Start, int[] Item, float[] Weight)
+    {
+        public static Postings Of(SparseVector[] vectors, int features)
+        {
+            var start = new int[features + 1];
+            foreach (var v in vectors)
+            {
+                foreach (var id in v.Ids)
+                {
+                    start[id + 1]++;
+                }
+            }
+
+            for (var i = 1; i < start.Length; i++)
+            {
+                start[i] += start[i - 1];
+            }
+
+            var fill = (int[])start.Clone();
+            var item = new int[start[^1]];
+            var weight = new float[start[^1]];
+            for (var d = 0; d < vectors.Length; d++)
+            {
+                for (var k = 0; k < vectors[d].Ids.Length; k++)
+                {
+                    var slot = fill[vectors[d].Ids[k]]++;
+                    item[slot] = d;
+                    weight[slot] = vectors[d].Weights[k];
+                }
+            }
+
+            return new Postings(start, item, weight);
+        }
+
+        /// <summary>Adds <paramref name="scale"/> × the dot product of the query with every vector into <paramref name="scores"/>.</summary>
+        public void Accumulate(SparseVector query, double[] scores, double scale)
+        {
+            for (var k = 0; k < query.Ids.Length; k++)
+            {
+                var id = query.Ids[k];
+                var w = query.Weights[k] * scale;
+                for (var p = Start[id]; p < Start[id + 1]; p++)
+                {
+                    scores[Item[p]] += w * Weight[p];
+                }
+            }
+        }
+    }
+
+    private static SparseVector Weigh((int Id, int Count)[] features, float[] idf)
+    {
+        var ids = new int[features.Length];
+        var weights = new float[features.Length];
+        double norm = 0;
+        for (var k = 0; k < features.Length; k++)
+        {
+            ids[k] = features[k].Id;
+            var w = (float)((1 + Math.Log(features[k].Count)) * idf[features[k].Id]);
+            weights[k] = w;
+            norm += w * w;
+        }
+
+        var scale = norm > 0 ? (float)(1 / Math.Sqrt(norm)) : 0f;
+        for (var k = 0; k < weights.Length; k++)
+        {
+            weights[k] *= scale;
+        }
+
+        return new SparseVector(ids, weights);
+    }
+
+    /// <summary>The TF-IDF vector of a text; features the index never saw are left out.</summary>
+    internal SparseVector Vectorize(ReadOnlySpan<char> text)
+    {
+        var normal = QuestionText.Normalize(text);
+        var features = new List<ulong>(64);
+        FeatureExtractor.Extract(normal, features);
+        var counts = new Dictionary<int, int>(features.Count);
+        foreach (var f in features)
+        {
+            if (_vocabulary.TryGetValue(f, out var id))
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(counts, id, out _)++;
+            }
+        }
+
+        return counts.Count == 0 ? SparseVector.Empty : Weigh([.. counts.Select(p => (p.Key, p.Value)).OrderBy(p => p.Key)], _idf);
+    }
+
+    public int Match(ReadOnlySpan<char> question, Span<RuleScore> results)
+    {
+        if (results.IsEmpty)
+        {
+            return 0;
+        }
+
+        var query = Vectorize(question);
+        if (query.Ids.Length == 0)
+        {
+            return 0;
+        }
+
+        var scores = RawScores(query, excludeDoc: -1, _model, null, out var similarity);
+        return TopRules(scores, similarity, results);
+    }
+
+    /// <summary>Each rule's raw score for a query: the classifier's decision value blended with the nearest question's similarity.</summary>
+    internal double[] RawScores(SparseVector query, int excludeDoc, LinearModel? model, (int[] Of, int Excluded)? fold) =>
+        RawScores(query, excludeDoc, model, fold, out _);
+
+    /// <summary>As above; <paramref name="similarity"/> receives each rule's similarity score alone (nearest question and centroid).</summary>
+    internal double[] RawScores(SparseVector query, int excludeDoc, LinearModel? model, (int[] Of, int Excluded)? fold, out double[] similarity)
+    {
+        var nearest = new double[_ruleIds.Length];
+        var docs = _docRule.Length;
+        // Scratch arrays are the index's own and always returned zeroed, so no query pays to clear them.
+        var scratch = _scratch.TryTake(out var taken) ? taken : new Scratch(docs);
+        var docScores = scratch.Scores;
+        var touched = scratch.Touched;
+        var touchedCount = 0;
+        try
+        {
+            for (var k = 0; k < query.Ids.Length; k++)
+            {
+                var id = query.Ids[k];
+                var w = query.Weights[k];
+                for (var p = _postingStart[id]; p < _postingStart[id + 1]; p++)
+                {
+                    var doc = _postingDoc[p];
+                    ref var score = ref docScores[doc];
+                    if (score == 0)
+                    {
+                        touched[touchedCount++] = doc;
+                    }
+
+                    score += w * _postingWeight[p];
+                }
+            }
+
+            for (var t = 0; t < touchedCount; t++)
+            {
+                var doc = touched[t];
+                var score = docScores[doc];
+                docScores[doc] = 0;
+                if (doc == excludeDoc || (fold is { } x && x.Of[doc] == x.Excluded))
+                {
+                    continue;
+                }
+
+                var r = _docRule[doc];
+                if (score > nearest[r])
+                {
+                    nearest[r] = score;
+                }
+            }
+        }
+        finally
+        {
+            for (var t = 0; t < touchedCount; t++)
+            {
+                docScores[touched[t]] = 0;
+            }
+
+            _scratch.Add(scratch);
+        }
+
+        // Nearest question and rule centroid, half each.
+        for (var r = 0; r < nearest.Length; r++)
+        {
+            nearest[r] *= CentroidBlend;
+        }
+
+        _centroids.Accumulate(query, nearest, 1 - CentroidBlend);
+        similarity = nearest;
+        if (model is null)
+        {
+            return nearest;
+        }
+
+        var decision = model.Decide(query);
+        for (var r = 0; r < decision.Length; r++)
+        {
+            decision[r] = ((1 - _neighbourWeight) * decision[r]) + (_neighbourWeight * nearest[r]);
+        }
+
+        return decision;
+    }
+
+    private int TopRules(double[] scores, double[] similarity, Span<RuleScore> results)
+    {
+        var k = Math.Min(results.Length, scores.Length);
+        Span<int> best = stackalloc int[k];
+        var count = 0;
+        for (var r = 0; r < scores.Length; r++)
+        {
+            var s = scores[r];
+            if (count < k)
+            {
+                var pos = count++;
+                while (pos > 0 && scores[best[pos - 1]] < s)
+                {
+                    best[pos] = best[pos - 1];
+                    pos--;
+                }
+
+                best[pos] = r;
+            }
+            else if (s > scores[best[k - 1]])
+            {
+                var pos = k - 1;
+                while (pos > 0 && scores[best[pos - 1]] < s)
+                {
+                    best[pos] = best[pos - 1];
+                    pos--;
+                }
+
+                best[pos] = r;
+            }
+        }
+
+        var written = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var s = scores[best[i]];
+            if (s <= 0 && _model is null)
+            {
+                break;
+            }
+
+            // The margin over the best other rule: positive for the first, negative for the rest, so confidences fall with rank.
+            var other = i == 0 ? (count > 1 ? scores[best[1]] : 0) : scores[best[0]];
+            // A question that shares almost nothing with a rule's questions is not confidently that rule, whatever
+            // the classifier's margin: the confidence is capped at SimilarityCap × the similarity.
+            var confidence = Math.Min(_calibration.Confidence(s, s - other), SimilarityCap * similarity[best[i]]);
+            results[written++] = new RuleScore(_ruleIds[best[i]], Math.Clamp(confidence, 0, 1));
+        }
+
+        return written;
+    }
+
+    public double Similarity(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
+    {
+        if (first.SequenceEqual(second))
+        {
+            return 1;
+        }
+
+        return Math.Clamp(Vectorize(first).Dot(Vectorize(second)), 0, 1);
+    }
+
+    /// <summary>
+    /// Maps a rule's raw score, and for the best rule its margin over the second, to a confidence in [0, 1]: a logistic
+    /// function fitted on held-out questions (Platt scaling), so that of the answers given confidence p about p are right.
+    /// </summary>
+    internal sealed record Calibration(double A, double B, double C)
+    {
+        /// <summary>A mapping fitted on the project's own tuning runs, used when there are too few questions to fit one.</summary>
+        public static Calibration Default(bool classifier) => classifier ? new(1.0, 5.0, -0.6) : new(2.0, 20.0, -1.3);
+
+        public double Confidence(double score, double margin) => 1 / (1 + Math.Exp(-((A * score) + (B * Math.Clamp(margin, -2, 2)) + C)));
+
+        /// <summary>Fits A, B, C by Newton's method on the log loss, lightly regularised; the default when the samples cannot support a fit.</summary>
+        public static Calibration Fit(List<(double Score, double Margin, bool Correct)> samples, bool classifier)
+        {
+            var positives = samples.Count(s => s.Correct);
+            if (samples.Count < 30 || positives < 5 || samples.Count - positives < 5)
+            {
+                return Default(classifier);
+            }
+
+            var fitted = Newton(samples, fitScore: true);
+            if (fitted.A < 0 || fitted.B < 0)
+            {
+                // A higher score or margin must never lower the confidence: fit the margin alone.
+                fitted = Newton(samples, fitScore: false);
+            }
+
+            return double.IsFinite(fitted.A) && double.IsFinite(fitted.B) && double.IsFinite(fitted.C) && fitted.B >= 0 ? fitted : Default(classifier);
+        }
+
+        private static Calibration Newton(List<(double Score, double Margin, bool Correct)> samples, bool fitScore)
+        {
+            double a = fitScore ? 1 : 0, b = 1, c = 0;
+            const double Ridge = 1e-3;
+            for (var iteration = 0; iteration < 50; iteration++)
+            {
+                // Gradient and Hessian of the mean log loss.
+                double ga = Ridge * a, gb = Ridge * b, gc = 0;
+                double haa = Ridge, hab = 0, hac = 0, hbb = Ridge, hbc = 0, hcc = 1e-9;
+                foreach (var (score, margin, correct) in samples)
+                {
+                    var m = Math.Clamp(margin, -2, 2);
+                    var x = fitScore ? score : 0;
+                    var p = 1 / (1 + Math.Exp(-((a * x) + (b * m) + c)));
+                    var e = p - (correct ? 1 : 0);
+                    var w = p * (1 - p);
+                    ga += e * x;
+                    gb += e * m;
+                    gc += e;
+                    haa += w * x * x;
+                    hab += w * x * m;
+                    hac += w * x;
+                    hbb += w * m * m;
+                    hbc += w * m;
+                    hcc += w;
+                }
+
+                // Solve the 3×3 system H·d = g by Cramer's rule.
+                var det = (haa * ((hbb * hcc) - (hbc * hbc))) - (hab * ((hab * hcc) - (hbc * hac))) + (hac * ((hab * hbc) - (hbb * hac)));
+                if (Math.Abs(det) < 1e-15)
+                {
+                    break;
+                }
+
+                var da = ((ga * ((hbb * hcc) - (hbc * hbc))) - (hab * ((gb * hcc) - (hbc * gc))) + (hac * ((gb * hbc) - (hbb * gc)))) / det;
+                var db = ((haa * ((gb * hcc) - (hbc * gc))) - (ga * ((hab * hcc) - (hbc * hac))) + (hac * ((hab * gc) - (gb * hac)))) / det;
+                var dc = ((haa * ((hbb * gc) - (gb * hbc))) - (hab * ((hab * gc) - (gb * hac))) + (ga * ((hab * hbc) - (hbb * hac)))) / det;
+                a -= da;
+                b -= db;
+                c -= dc;
+                if (Math.Abs(da) + Math.Abs(db) + Math.Abs(dc) < 1e-6)
+                {
+                    break;
+                }
+            }
+
+            return new Calibration(a, b, c);
+        }
+    }
+}
