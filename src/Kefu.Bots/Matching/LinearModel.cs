@@ -105,10 +105,9 @@ internal sealed class LinearModel
         return new LinearModel(weights, bias, rules);
     }
 
-    /// <summary>Each rule's decision value for the query.</summary>
-    public double[] Decide(SparseVector query)
+    /// <summary>Writes each rule's decision value for the query into <paramref name="scores"/> (one entry a rule).</summary>
+    public void Decide(SparseVector query, double[] scores)
     {
-        var scores = new double[_rules];
         for (var r = 0; r < _rules; r++)
         {
             scores[r] = _bias[r];
@@ -124,7 +123,5 @@ internal sealed class LinearModel
                 scores[r] += row[r] * x;
             }
         }
-
-        return scores;
     }
 }

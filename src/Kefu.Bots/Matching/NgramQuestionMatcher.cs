@@ -133,26 +133,22 @@ internal sealed class NgramIndex : IQuestionIndex
     private readonly float[] _idf;
     private readonly long[] _ruleIds;
     private readonly int[] _docRule;
-    private readonly int[] _postingStart;
-    private readonly int[] _postingDoc;
-    private readonly float[] _postingWeight;
+    private readonly Postings _questions;
     private readonly LinearModel? _model;
     private readonly Postings _centroids;
     private readonly ConcurrentBag<Scratch> _scratch = [];
     private readonly double _neighbourWeight;
     private readonly Calibration _calibration;
 
-    private NgramIndex(Dictionary<ulong, int> vocabulary, float[] idf, long[] ruleIds, int[] docRule, int[] postingStart, int[] postingDoc,
-        float[] postingWeight, Postings centroids, LinearModel? model, double neighbourWeight, Calibration calibration)
+    private NgramIndex(Dictionary<ulong, int> vocabulary, float[] idf, long[] ruleIds, int[] docRule, Postings questions, Postings centroids,
+        LinearModel? model, double neighbourWeight, Calibration calibration)
     {
         _centroids = centroids;
         _vocabulary = vocabulary;
         _idf = idf;
         _ruleIds = ruleIds;
         _docRule = docRule;
-        _postingStart = postingStart;
-        _postingDoc = postingDoc;
-        _postingWeight = postingWeight;
+        _questions = questions;
         _model = model;
         _neighbourWeight = neighbourWeight;
         _calibration = calibration;
@@ -165,8 +161,6 @@ internal sealed class NgramIndex : IQuestionIndex
     private const double SimilarityCap = 2.5;
 
     public int RuleCount => _ruleIds.Length;
-
-    internal bool HasClassifier => _model is not null;
 
     public static NgramIndex Build(IReadOnlyList<LabelledQuestion> questions, NgramMatcherOptions options, CancellationToken cancellationToken)
     {
@@ -230,47 +224,18 @@ internal sealed class NgramIndex : IQuestionIndex
             docs[d] = Weigh(docFeatures[d], idf);
         }
 
-        // Inverted index of the questions, for the nearest-question scores.
-        var postingCount = new int[vocabulary.Count + 1];
-        foreach (var doc in docs)
-        {
-            foreach (var id in doc.Ids)
-            {
-                postingCount[id + 1]++;
-            }
-        }
-
-        for (var i = 1; i < postingCount.Length; i++)
-        {
-            postingCount[i] += postingCount[i - 1];
-        }
-
-        var postingStart = (int[])postingCount.Clone();
-        var fill = (int[])postingCount.Clone();
-        var postingDoc = new int[postingCount[^1]];
-        var postingWeight = new float[postingCount[^1]];
-        for (var d = 0; d < n; d++)
-        {
-            var doc = docs[d];
-            for (var k = 0; k < doc.Ids.Length; k++)
-            {
-                var slot = fill[doc.Ids[k]]++;
-                postingDoc[slot] = d;
-                postingWeight[slot] = doc.Weights[k];
-            }
-        }
-
         var rules = ruleIds.Count;
         var labels = docRule.ToArray();
+        var questionPostings = Postings.Of(docs, vocabulary.Count);
         var centroids = Postings.Of(Centroids(docs, labels, rules), vocabulary.Count);
         var useClassifier = rules >= 2 && rules <= options.MaxClassifierRules && (long)rules * n <= options.MaxClassifierWork
             && (long)rules * vocabulary.Count <= 40_000_000;
         var model = useClassifier ? LinearModel.Train(docs, labels, rules, vocabulary.Count, options, cancellationToken) : null;
-        var index = new NgramIndex(vocabulary, idf, [.. ruleIds], labels, postingStart, postingDoc, postingWeight, centroids, model,
-            options.NeighbourWeight, Calibration.Default(useClassifier));
+        var index = new NgramIndex(vocabulary, idf, [.. ruleIds], labels, questionPostings, centroids, model, options.NeighbourWeight,
+            Calibration.Default(useClassifier));
         var samples = index.HeldOutScores(docs, labels, rules, vocabulary.Count, options, cancellationToken);
         var calibration = Calibration.Fit(samples, useClassifier);
-        return new NgramIndex(vocabulary, idf, [.. ruleIds], labels, postingStart, postingDoc, postingWeight, centroids, model, options.NeighbourWeight, calibration);
+        return new NgramIndex(vocabulary, idf, [.. ruleIds], labels, questionPostings, centroids, model, options.NeighbourWeight, calibration);
     }
 
     /// <summary>
@@ -294,8 +259,7 @@ internal sealed class NgramIndex : IQuestionIndex
             random.Shuffle(picks);
             foreach (var d in picks.AsSpan(0, Math.Min(n, 3000)))
             {
-                var scores = RawScores(docs[d], excludeDoc: d, null, null);
-                samples.Add(Summarize(scores, labels[d]));
+                samples.Add(Scored(docs[d], excludeDoc: d, null, null, scores => Summarize(scores, labels[d])));
             }
 
             return samples;
@@ -317,7 +281,7 @@ internal sealed class NgramIndex : IQuestionIndex
         {
             if (heldOut[d])
             {
-                samples.Add(Summarize(RawScores(docs[d], excludeDoc: -1, foldModel, (fold, 1)), labels[d]));
+                samples.Add(Scored(docs[d], excludeDoc: -1, foldModel, (fold, 1), scores => Summarize(scores, labels[d])));
             }
         }
 
@@ -376,12 +340,19 @@ internal sealed class NgramIndex : IQuestionIndex
         })];
     }
 
-    /// <summary>Per-query work arrays, one per concurrent reader.</summary>
-    private sealed class Scratch(int docs)
+    /// <summary>
+    /// Per-query work arrays, one per concurrent reader, kept by the index so that a query allocates none of them: the
+    /// questions' scores (always handed back zeroed), and each rule's similarity and classifier score (overwritten).
+    /// </summary>
+    private sealed class Scratch(int docs, int rules)
     {
-        public float[] Scores { get; } = new float[docs];
+        public float[] DocScores { get; } = new float[docs];
 
         public int[] Touched { get; } = new int[docs];
+
+        public double[] Similarity { get; } = new double[rules];
+
+        public double[] Decision { get; } = new double[rules];
     }
 
     /// <summary>An inverted index of vectors: for each feature, the vectors that have it and their weights.</summary>
@@ -487,40 +458,61 @@ internal sealed class NgramIndex : IQuestionIndex
             return 0;
         }
 
-        var scores = RawScores(query, excludeDoc: -1, _model, null, out var similarity);
-        return TopRules(scores, similarity, results);
+        var scratch = _scratch.TryTake(out var taken) ? taken : new Scratch(_docRule.Length, _ruleIds.Length);
+        try
+        {
+            var scores = RawScores(query, excludeDoc: -1, _model, null, scratch);
+            return TopRules(scores, scratch.Similarity, results);
+        }
+        finally
+        {
+            _scratch.Add(scratch);
+        }
     }
 
-    /// <summary>Each rule's raw score for a query: the classifier's decision value blended with the nearest question's similarity.</summary>
-    internal double[] RawScores(SparseVector query, int excludeDoc, LinearModel? model, (int[] Of, int Excluded)? fold) =>
-        RawScores(query, excludeDoc, model, fold, out _);
-
-    /// <summary>As above; <paramref name="similarity"/> receives each rule's similarity score alone (nearest question and centroid).</summary>
-    internal double[] RawScores(SparseVector query, int excludeDoc, LinearModel? model, (int[] Of, int Excluded)? fold, out double[] similarity)
+    /// <summary>Scores a query with scratch arrays of the index's and hands the rules' scores to <paramref name="use"/>.</summary>
+    private T Scored<T>(SparseVector query, int excludeDoc, LinearModel? model, (int[] Of, int Excluded)? fold, Func<double[], T> use)
     {
-        var nearest = new double[_ruleIds.Length];
-        var docs = _docRule.Length;
-        // Scratch arrays are the index's own and always returned zeroed, so no query pays to clear them.
-        var scratch = _scratch.TryTake(out var taken) ? taken : new Scratch(docs);
-        var docScores = scratch.Scores;
+        var scratch = _scratch.TryTake(out var taken) ? taken : new Scratch(_docRule.Length, _ruleIds.Length);
+        try
+        {
+            return use(RawScores(query, excludeDoc, model, fold, scratch));
+        }
+        finally
+        {
+            _scratch.Add(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Each rule's raw score for a query, written into <paramref name="scratch"/>: the similarity score (nearest question
+    /// and rule centroid, half each) in <see cref="Scratch.Similarity"/>, and with a classifier its decision value blended
+    /// with the similarity in <see cref="Scratch.Decision"/>. Returns the array that holds the raw scores.
+    /// </summary>
+    private double[] RawScores(SparseVector query, int excludeDoc, LinearModel? model, (int[] Of, int Excluded)? fold, Scratch scratch)
+    {
+        var nearest = scratch.Similarity;
+        Array.Clear(nearest);
+        var docScores = scratch.DocScores;
         var touched = scratch.Touched;
         var touchedCount = 0;
         try
         {
+            var postings = _questions;
             for (var k = 0; k < query.Ids.Length; k++)
             {
                 var id = query.Ids[k];
                 var w = query.Weights[k];
-                for (var p = _postingStart[id]; p < _postingStart[id + 1]; p++)
+                for (var p = postings.Start[id]; p < postings.Start[id + 1]; p++)
                 {
-                    var doc = _postingDoc[p];
+                    var doc = postings.Item[p];
                     ref var score = ref docScores[doc];
                     if (score == 0)
                     {
                         touched[touchedCount++] = doc;
                     }
 
-                    score += w * _postingWeight[p];
+                    score += w * postings.Weight[p];
                 }
             }
 
@@ -528,7 +520,6 @@ internal sealed class NgramIndex : IQuestionIndex
             {
                 var doc = touched[t];
                 var score = docScores[doc];
-                docScores[doc] = 0;
                 if (doc == excludeDoc || (fold is { } x && x.Of[doc] == x.Excluded))
                 {
                     continue;
@@ -547,24 +538,21 @@ internal sealed class NgramIndex : IQuestionIndex
             {
                 docScores[touched[t]] = 0;
             }
-
-            _scratch.Add(scratch);
         }
 
-        // Nearest question and rule centroid, half each.
         for (var r = 0; r < nearest.Length; r++)
         {
             nearest[r] *= CentroidBlend;
         }
 
         _centroids.Accumulate(query, nearest, 1 - CentroidBlend);
-        similarity = nearest;
         if (model is null)
         {
             return nearest;
         }
 
-        var decision = model.Decide(query);
+        var decision = scratch.Decision;
+        model.Decide(query, decision);
         for (var r = 0; r < decision.Length; r++)
         {
             decision[r] = ((1 - _neighbourWeight) * decision[r]) + (_neighbourWeight * nearest[r]);
@@ -583,26 +571,21 @@ internal sealed class NgramIndex : IQuestionIndex
             var s = scores[r];
             if (count < k)
             {
-                var pos = count++;
-                while (pos > 0 && scores[best[pos - 1]] < s)
-                {
-                    best[pos] = best[pos - 1];
-                    pos--;
-                }
-
-                best[pos] = r;
+                count++;
             }
-            else if (s > scores[best[k - 1]])
+            else if (s <= scores[best[k - 1]])
             {
-                var pos = k - 1;
-                while (pos > 0 && scores[best[pos - 1]] < s)
-                {
-                    best[pos] = best[pos - 1];
-                    pos--;
-                }
-
-                best[pos] = r;
+                continue;
             }
+
+            var pos = count - 1;
+            while (pos > 0 && scores[best[pos - 1]] < s)
+            {
+                best[pos] = best[pos - 1];
+                pos--;
+            }
+
+            best[pos] = r;
         }
 
         var written = 0;
