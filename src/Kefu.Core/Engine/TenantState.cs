@@ -113,6 +113,7 @@ internal sealed partial class TenantState : IRoutingView
         await _s.Filter.LoadTenantAsync(TenantId, cancellationToken).ConfigureAwait(false);
         await _s.Routing.LoadTenantAsync(TenantId, cancellationToken).ConfigureAwait(false);
         await _s.Bots.LoadTenantAsync(TenantId, cancellationToken).ConfigureAwait(false);
+        await _s.Analyzer.LoadTenantAsync(TenantId, cancellationToken).ConfigureAwait(false);
         Tenant = snapshot.Tenant;
         Settings = snapshot.Settings;
         Sequence = snapshot.LastEventSequence;

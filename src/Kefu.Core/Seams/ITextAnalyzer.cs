@@ -13,6 +13,12 @@ public interface ITextAnalyzer
     /// <summary>False when the analyser does nothing, so the engine can skip the call.</summary>
     bool IsEnabled { get; }
 
+    /// <summary>
+    /// Loads what the analyser needs for a tenant (a model trained on the tenant's own data): called when the
+    /// tenant's worker loads, before any message.
+    /// </summary>
+    ValueTask LoadTenantAsync(long tenantId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>The sentiment of a message's text, or null when it cannot tell.</summary>
     TextSentiment? Analyze(long tenantId, ParticipantKind sender, string text);
 }
