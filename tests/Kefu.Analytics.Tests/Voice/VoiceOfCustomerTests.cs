@@ -1,0 +1,236 @@
+using Kefu.Analytics.Voice;
+using Kefu.Events;
+using Kefu.Transport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kefu.Analytics.Tests.Voice;
+
+[Collection(VoiceCollection.Name)]
+public sealed class VoiceOfCustomerTests(SharedText text)
+{
+    [Fact]
+    public async Task HotKeywords_CountMessagesThatMentionAWord_WithTheirAverageSentiment()
+    {
+        await using var v = await VoiceHarness.StartAsync(text);
+        var c = await v.OpenAsync();
+        await v.VisitorAsync(c, "物流太差了，物流真慢");
+        await v.VisitorAsync(c, "物流很好，包装也好");
+        await v.AgentSaysAsync(c, "您的物流单号已经发给您");
+        await v.DeliveredAsync();
+
+        var all = await v.KeywordAsync("物流");
+        Assert.NotNull(all);
+        Assert.Equal(3, all.Frequency);
+        Assert.Equal((-0.8 + 0.6 + 0) / 3, all.Sentiment, 5);
+        Assert.Equal(3 * Math.Abs(all.Sentiment), all.Composite, 5);
+
+        var visitors = await v.KeywordAsync("物流", VoiceScope.Visitor);
+        Assert.NotNull(visitors);
+        Assert.Equal(2, visitors.Frequency);
+        Assert.Equal((-0.8 + 0.6) / 2, visitors.Sentiment, 5);
+        Assert.NotNull(await v.KeywordAsync("包装"));
+        Assert.Null(await v.KeywordAsync("了"));
+    }
+
+    [Fact]
+    public async Task HotKeywords_SortByFrequencySentimentAndComposite()
+    {
+        await using var v = await VoiceHarness.StartAsync(text);
+        var c = await v.OpenAsync();
+        foreach (var t in new[] { "退款太差", "退款太差", "退款", "退款", "退款", "包装好", "包装好", "发票" })
+        {
+            await v.VisitorAsync(c, t);
+        }
+
+        await v.DeliveredAsync();
+        KeywordQuery Query(KeywordSort sort, bool descending = true) => new() { From = v.Today, To = v.Today, SortBy = sort, Descending = descending };
+
+        var byFrequency = await v.Voice.GetKeywordsAsync(v.TenantId, Query(KeywordSort.Frequency));
+        Assert.Equal(["退款", "包装", "发票"], byFrequency.Select(k => k.Word));
+        var bySentiment = await v.Voice.GetKeywordsAsync(v.TenantId, Query(KeywordSort.Sentiment));
+        Assert.Equal(["包装", "发票", "退款"], bySentiment.Select(k => k.Word));
+        var mostNegative = await v.Voice.GetKeywordsAsync(v.TenantId, Query(KeywordSort.Sentiment, descending: false));
+        Assert.Equal("退款", mostNegative[0].Word);
+        var composite = await v.Voice.GetKeywordsAsync(v.TenantId, Query(KeywordSort.Composite));
+        // 包装: 2 × 0.6 = 1.2; 退款: 5 × 0.32 = 1.6; 发票: 0.
+        Assert.Equal(["退款", "包装", "发票"], composite.Select(k => k.Word));
+        var top1 = await v.Voice.GetKeywordsAsync(v.TenantId, Query(KeywordSort.Composite) with { Limit = 1 });
+        Assert.Single(top1);
+    }
+
+    [Fact]
+    public async Task SentimentTrend_GivesEachDaysSharesForVisitorsAndForAllMessages_Over16DaysByDefault()
+    {
+        await using var v = await VoiceHarness.StartAsync(text);
+        var c = await v.OpenAsync();
+        await v.VisitorAsync(c, "太差了");
+        await v.VisitorAsync(c, "很好");
+        await v.VisitorAsync(c, "在吗");
+        await v.AgentSaysAsync(c, "好的，马上处理");
+        await v.DeliveredAsync();
+        var firstDay = v.Today;
+        await v.NextDayAsync();
+        var c2 = await v.OpenAsync();
+        await v.VisitorAsync(c2, "差评");
+        await v.DeliveredAsync();
+
+        var visitors = await v.Voice.GetSentimentTrendAsync(v.TenantId, VoiceScope.Visitor);
+        Assert.Equal(16, visitors.Count);
+        Assert.Equal(v.Today, visitors[^1].Day);
+        Assert.Equal(v.Today.AddDays(-15), visitors[0].Day);
+        var day1 = visitors.Single(d => d.Day == firstDay);
+        Assert.Equal((1, 1, 1), (day1.Positive, day1.Neutral, day1.Negative));
+        Assert.Equal(1.0 / 3, day1.NegativeShare, 6);
+        Assert.Equal((0, 0, 1), (visitors[^1].Positive, visitors[^1].Neutral, visitors[^1].Negative));
+        Assert.Equal(0, visitors[0].Total);
+        Assert.Equal(0, visitors[0].PositiveShare);
+
+        var all = await v.Voice.GetSentimentTrendAsync(v.TenantId, VoiceScope.All, firstDay, days: 1);
+        Assert.Equal((2, 1, 1), (all[0].Positive, all[0].Neutral, all[0].Negative));
+        Assert.Equal(0.5, all[0].PositiveShare, 6);
+    }
+
+    [Fact]
+    public async Task Sink_CountsARedeliveredEventOnce()
+    {
+        await using var v = await VoiceHarness.StartAsync(text);
+        var c = await v.OpenAsync();
+        await v.VisitorAsync(c, "退款太差");
+        await v.DeliveredAsync();
+        var recorded = v.H.Events.Events.Where(e => e.PayloadCase == KefuEvent.PayloadOneofCase.Message).ToList();
+        Assert.NotEmpty(recorded);
+
+        var sink = v.H.Services.GetServices<IEventSink>().OfType<VoiceSink>().Single();
+        await sink.HandleAsync(v.TenantId, recorded, CancellationToken.None);
+        await sink.HandleAsync(v.TenantId, recorded, CancellationToken.None);
+
+        Assert.Equal(1, (await v.KeywordAsync("退款"))!.Frequency);
+    }
+
+    [Fact]
+    public async Task StopWords_TakeEffectFromTheNextDay_AndRemovalResumesCountingTheDayAfter()
+    {
+        await using var v = await VoiceHarness.StartAsync(text);
+        var c = await v.OpenAsync();
+        await v.VisitorAsync(c, "快递到哪了");
+        await v.DeliveredAsync();
+        var day1 = v.Today;
+
+        var vocabulary = await v.Voice.AddStopWordsAsync(v.TenantId, ["快递"]);
+        Assert.Equal(day1.AddDays(1), Assert.Single(vocabulary.ListedStopWords()).EffectiveFrom);
+        await v.VisitorAsync(c, "快递还没到");
+        await v.DeliveredAsync();
+        // Today it still counts and shows.
+        Assert.Equal(2, (await v.KeywordAsync("快递"))!.Frequency);
+
+        await v.NextDayAsync();
+        var c2 = await v.OpenAsync();
+        await v.VisitorAsync(c2, "快递丢了");
+        await v.DeliveredAsync();
+        // From tomorrow it is hidden, and tomorrow's messages do not count it.
+        Assert.Null(await v.KeywordAsync("快递"));
+        var detail = await v.Voice.GetKeywordDetailAsync(v.TenantId, "快递", VoiceScope.All, day1, v.Today);
+        Assert.Equal([2L, 0L], detail.Days.Select(d => d.Frequency));
+
+        await v.Voice.RemoveStopWordsAsync(v.TenantId, ["快递"]);
+        await v.VisitorAsync(c2, "快递找到了吗");
+        await v.DeliveredAsync();
+        Assert.Null(await v.KeywordAsync("快递"));
+        await v.NextDayAsync();
+        var c3 = await v.OpenAsync();
+        await v.VisitorAsync(c3, "快递收到了");
+        await v.DeliveredAsync();
+        Assert.Equal(3, (await v.KeywordAsync("快递"))!.Frequency);
+        Assert.Empty((await v.Voice.GetVocabularyAsync(v.TenantId)).ListedStopWords());
+    }
+
+    [Fact]
+    public async Task FocusWords_AreKeptWholeAndAlwaysCounted_AndCanBeListedAlone()
+    {
+        await using var v = await VoiceHarness.StartAsync(text);
+        await v.Voice.SetFocusWordsAsync(v.TenantId, ["小米粒", "Ｙ２"]);
+        var c = await v.OpenAsync();
+        await v.VisitorAsync(c, "小米粒充电宝怎么充不进电");
+        await v.VisitorAsync(c, "y2型号有货吗");
+        await v.DeliveredAsync();
+
+        var focus = await v.Voice.GetKeywordsAsync(v.TenantId, new KeywordQuery { From = v.Today, To = v.Today, FocusOnly = true });
+        Assert.Equal(["y2", "小米粒"], focus.Select(k => k.Word).Order(StringComparer.Ordinal));
+        Assert.All(focus, k => Assert.True(k.IsFocusWord));
+        Assert.NotNull(await v.KeywordAsync("型号"));
+        Assert.Equal(["小米粒", "y2"], (await v.Voice.GetVocabularyAsync(v.TenantId)).FocusWords);
+    }
+
+    [Fact]
+    public async Task KeywordDetail_GivesDailyTrends_AndItsMessagesFilterableBySentiment()
+    {
+        await using var v = await VoiceHarness.StartAsync(text);
+        var c = await v.OpenAsync();
+        var bad = await v.VisitorAsync(c, "退款太差了");
+        await v.DeliveredAsync();
+        var day1 = v.Today;
+        await v.NextDayAsync();
+        var c2 = await v.OpenAsync();
+        var good = await v.VisitorAsync(c2, "退款很好很快");
+        var plain = await v.AgentSaysAsync(c2, "退款已经提交");
+        await v.DeliveredAsync();
+
+        var detail = await v.Voice.GetKeywordDetailAsync(v.TenantId, "退款", VoiceScope.All, day1, v.Today);
+        Assert.Equal("退款", detail.Word);
+        Assert.Equal([1L, 2L], detail.Days.Select(d => d.Frequency));
+        Assert.Equal(-0.8, detail.Days[0].Sentiment, 5);
+        Assert.Equal(0.3, detail.Days[1].Sentiment, 5);
+        var visitorsOnly = await v.Voice.GetKeywordDetailAsync(v.TenantId, "退款", VoiceScope.Visitor, day1, v.Today);
+        Assert.Equal([1L, 1L], visitorsOnly.Days.Select(d => d.Frequency));
+
+        var page = await v.Voice.GetKeywordMessagesAsync(v.TenantId, new KeywordMessageQuery { Word = "退款", From = day1, To = v.Today });
+        Assert.Equal(3, page.Total);
+        Assert.Equal([plain, good, bad], page.Items.Select(m => m.MessageId));
+        Assert.Equal([c2.Id, c2.Id, c.Id], page.Items.Select(m => m.ConversationId));
+        Assert.Equal("退款太差了", page.Items[2].Text);
+        Assert.Equal(ParticipantKind.Agent, page.Items[0].Sender);
+
+        var negative = await v.Voice.GetKeywordMessagesAsync(v.TenantId, new KeywordMessageQuery { Word = "退款", From = day1, To = v.Today, Sentiment = -1 });
+        Assert.Equal(bad, Assert.Single(negative.Items).MessageId);
+        Assert.Equal(-1, negative.Items[0].Sentiment.Label);
+        var second = await v.Voice.GetKeywordMessagesAsync(v.TenantId, new KeywordMessageQuery { Word = "退款", From = day1, To = v.Today, Offset = 1, Limit = 1 });
+        Assert.Equal(good, Assert.Single(second.Items).MessageId);
+        Assert.Equal(3, second.Total);
+    }
+
+    [Fact]
+    public async Task Queries_RefuseBadInput_NamingTheFieldAndRange()
+    {
+        await using var v = await VoiceHarness.StartAsync(text);
+        var tooLong = await Assert.ThrowsAsync<KefuValidationException>(async () =>
+            await v.Voice.GetKeywordsAsync(v.TenantId, new KeywordQuery { From = v.Today.AddDays(-90), To = v.Today }));
+        Assert.Equal("To", tooLong.Field);
+        Assert.Contains("90 days", tooLong.Message, StringComparison.Ordinal);
+        var backwards = await Assert.ThrowsAsync<KefuValidationException>(async () =>
+            await v.Voice.GetKeywordsAsync(v.TenantId, new KeywordQuery { From = v.Today, To = v.Today.AddDays(-1) }));
+        Assert.Equal("To", backwards.Field);
+        var limit = await Assert.ThrowsAsync<KefuValidationException>(async () =>
+            await v.Voice.GetKeywordsAsync(v.TenantId, new KeywordQuery { From = v.Today, To = v.Today, Limit = 0 }));
+        Assert.Equal("Limit", limit.Field);
+        Assert.Contains("1–500", limit.Message, StringComparison.Ordinal);
+        var days = await Assert.ThrowsAsync<KefuValidationException>(async () => await v.Voice.GetSentimentTrendAsync(v.TenantId, VoiceScope.All, days: 0));
+        Assert.Equal("days", days.Field);
+        var word = await Assert.ThrowsAsync<KefuValidationException>(async () => await v.Voice.AddStopWordsAsync(v.TenantId, ["ok", "  "]));
+        Assert.Equal("StopWords", word.Field);
+        Assert.Empty((await v.Voice.GetVocabularyAsync(v.TenantId)).StopWordChanges);
+        var sentiment = await Assert.ThrowsAsync<KefuValidationException>(async () =>
+            await v.Voice.GetKeywordMessagesAsync(v.TenantId, new KeywordMessageQuery { Word = "退款", From = v.Today, To = v.Today, Sentiment = 2 }));
+        Assert.Equal("Sentiment", sentiment.Field);
+    }
+
+    [Fact]
+    public async Task Options_OutOfRange_FailAtStartNamingTheSetting()
+    {
+        var services = new ServiceCollection();
+        services.AddKefu().AddAnalytics(a => a.ConfigureVoice(o => o.MaxRangeDays = 0));
+        await using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<VoiceOptions>>().Value);
+        Assert.Contains("MaxRangeDays", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1–366", error.Message, StringComparison.Ordinal);
+    }
+}
