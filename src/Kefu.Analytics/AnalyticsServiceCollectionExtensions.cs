@@ -1,4 +1,5 @@
 using Kefu.Analytics;
+using Kefu.Analytics.Quality;
 using Kefu.Analytics.Voice;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,15 @@ public sealed class AnalyticsBuilder
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VoiceOptions>, VoiceOptionsValidator>());
         return this;
     }
+
+    /// <summary>Changes quality inspection's settings (<see cref="QualityInspectionOptions"/>); they are validated at start.</summary>
+    public AnalyticsBuilder ConfigureQuality(Action<QualityInspectionOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QualityInspectionOptions>, QualityInspectionOptionsValidator>());
+        return this;
+    }
 }
 
 /// <summary>Registers Kefu.Analytics.</summary>
@@ -36,6 +46,7 @@ public static class AnalyticsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         AnalyticsRegistration.AddVoice(services);
+        AnalyticsRegistration.AddQuality(services);
         configure?.Invoke(new AnalyticsBuilder(services));
         return builder;
     }
