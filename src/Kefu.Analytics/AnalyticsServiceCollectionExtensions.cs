@@ -1,5 +1,6 @@
 using Kefu.Analytics;
 using Kefu.Analytics.Quality;
+using Kefu.Analytics.Sentiment;
 using Kefu.Analytics.Voice;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,15 @@ public sealed class AnalyticsBuilder
         ArgumentNullException.ThrowIfNull(configure);
         Services.Configure(configure);
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VoiceOptions>, VoiceOptionsValidator>());
+        return this;
+    }
+
+    /// <summary>Changes the sentiment analysers' settings (<see cref="SentimentOptions"/>); they are validated at start.</summary>
+    public AnalyticsBuilder ConfigureSentiment(Action<SentimentOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SentimentOptions>, SentimentOptionsValidator>());
         return this;
     }
 
@@ -45,6 +55,7 @@ public static class AnalyticsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        AnalyticsRegistration.AddSentiment(services);
         AnalyticsRegistration.AddVoice(services);
         AnalyticsRegistration.AddQuality(services);
         configure?.Invoke(new AnalyticsBuilder(services));
