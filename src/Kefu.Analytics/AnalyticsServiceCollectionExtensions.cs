@@ -49,7 +49,8 @@ public static class AnalyticsServiceCollectionExtensions
     /// <summary>
     /// Adds Kefu's text analytics (A1–A6): sentiment on every visitor and agent message (replacing Core's "no
     /// analysis"), the voice of the customer (<c>IVoiceOfCustomer</c>: sentiment trends, hot keywords, topics, keyword
-    /// detail, the tenant's vocabulary) fed by the engine's events, and quality inspection of conversations.
+    /// detail, the tenant's vocabulary) fed by the engine's events, custom reports and service statistics
+    /// (<c>IReports</c>, <c>IServiceStatistics</c>) kept from the same events, and quality inspection of conversations.
     /// </summary>
     public static IKefuBuilder AddAnalytics(this IKefuBuilder builder, Action<AnalyticsBuilder>? configure = null)
     {
@@ -58,6 +59,7 @@ public static class AnalyticsServiceCollectionExtensions
         AnalyticsRegistration.AddSentiment(services);
         AnalyticsRegistration.AddVoice(services);
         AnalyticsRegistration.AddQuality(services);
+        AnalyticsRegistration.AddReporting(services);
         configure?.Invoke(new AnalyticsBuilder(services));
         return builder;
     }

@@ -20,11 +20,13 @@ internal sealed class QualityInspection : IQualityInspection
     private readonly IDirectoryStore _directory;
     private readonly TimeProvider _time;
     private readonly QualityInspectionOptions _options;
+    private readonly Kefu.Analytics.Reporting.QualityScores? _scores;
     private readonly ConcurrentDictionary<long, QualityInspector> _inspectors = new();
 
     public QualityInspection(IConversationStore conversations, IConfigurationDocumentStore documents, IDirectoryStore directory, TimeProvider time,
-        IOptions<QualityInspectionOptions> options)
+        IOptions<QualityInspectionOptions> options, Kefu.Analytics.Reporting.QualityScores? scores = null)
     {
+        _scores = scores;
         ArgumentNullException.ThrowIfNull(options);
         _conversations = conversations;
         _documents = documents;
@@ -113,6 +115,12 @@ internal sealed class QualityInspection : IQualityInspection
         var messages = await ReadMessagesAsync(tenantId, conversation.Id, cancellationToken).ConfigureAwait(false);
         var result = inspector.Inspect(conversation, messages, _time.GetUtcNow());
         await StoreAsync(tenantId, result, cancellationToken).ConfigureAwait(false);
+        if (_scores is not null)
+        {
+            // Reports average the first score each conversation gets (质检评分平均值, E17 1.8).
+            await _scores.RecordAsync(tenantId, conversation.Id, result.Score, cancellationToken).ConfigureAwait(false);
+        }
+
         return result;
     }
 

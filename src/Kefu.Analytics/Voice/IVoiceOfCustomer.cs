@@ -148,6 +148,13 @@ public interface IVoiceOfCustomer
     /// <summary>Hot keywords (热门关键词) of a period, without the stop words in effect today.</summary>
     ValueTask<IReadOnlyList<KeywordStat>> GetKeywordsAsync(long tenantId, KeywordQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Groups a period's keywords into themes by how often they are mentioned together (E17 7.5), with each theme's
+    /// share and the top keywords by frequency and by sentiment, globally and per theme. Computed from the daily
+    /// aggregates; the stop words in effect today are left out.
+    /// </summary>
+    ValueTask<VoiceTopics> GetTopicsAsync(long tenantId, TopicQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>A keyword's daily frequency and sentiment between two days.</summary>
     ValueTask<KeywordDetail> GetKeywordDetailAsync(long tenantId, string word, VoiceScope scope, DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kefu.Analytics.Topics;
 using Kefu.Storage;
 using Kefu.Text;
 using Microsoft.Extensions.Options;
@@ -106,6 +107,75 @@ internal sealed partial class VoiceOfCustomer : IVoiceOfCustomer
             return c != 0 ? c : string.CompareOrdinal(a.Word, b.Word);
         });
         return stats.Count > query.Limit ? stats.GetRange(0, query.Limit) : stats;
+    }
+
+    public async ValueTask<VoiceTopics> GetTopicsAsync(long tenantId, TopicQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        CheckScope(query.Scope);
+        CheckRange(query.From, query.To);
+        if (query.TopicCount is < TopicOptions.MinTopicCount or > TopicOptions.MaxTopicCount)
+        {
+            throw new KefuValidationException(nameof(query.TopicCount), Range(TopicOptions.MinTopicCount, TopicOptions.MaxTopicCount), Was(query.TopicCount));
+        }
+
+        if (query.Top is < 1 or > 100)
+        {
+            throw new KefuValidationException(nameof(query.Top), "1–100", Was(query.Top));
+        }
+
+        var vocabulary = await _vocabularies.CurrentAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var hidden = new HashSet<string>(vocabulary.StopWordsOn(Today), StringComparer.Ordinal);
+        var builder = KeywordStatistics.CreateBuilder();
+        foreach (var (word, (count, sum)) in await KeywordTotalsAsync(tenantId, query.Scope, query.From, query.To, cancellationToken).ConfigureAwait(false))
+        {
+            if (!hidden.Contains(word))
+            {
+                // A keyword's frequency here is the number of messages that mention it.
+                builder.AddKeyword(word, count, count, Math.Clamp(sum, -count, count));
+            }
+        }
+
+        foreach (var cell in await QueryAsync(tenantId, VoiceSeries.Pair, query.From, query.To, cancellationToken).ConfigureAwait(false))
+        {
+            if (cell.Dimension.Length < 3 || !VoiceSeries.InScope(cell.Dimension[0], query.Scope))
+            {
+                continue;
+            }
+
+            var pair = cell.Dimension.AsSpan(2);
+            var separator = pair.IndexOf(VoiceSeries.PairSeparator);
+            if (separator <= 0 || separator == pair.Length - 1)
+            {
+                continue;
+            }
+
+            var a = pair[..separator].ToString();
+            var b = pair[(separator + 1)..].ToString();
+            if (!hidden.Contains(a) && !hidden.Contains(b))
+            {
+                builder.AddCooccurrence(a, b, cell.Count);
+            }
+        }
+
+        foreach (var cell in await QueryAsync(tenantId, VoiceSeries.Messages, query.From, query.To, cancellationToken).ConfigureAwait(false))
+        {
+            if (cell.Dimension.Length == 1 && VoiceSeries.InScope(cell.Dimension[0], query.Scope))
+            {
+                builder.AddMessageCount(cell.Count);
+            }
+        }
+
+        var statistics = builder.Build();
+        var model = TopicModeler.Fit(statistics, new TopicOptions { TopicCount = query.TopicCount });
+        var topics = model.Topics.Select(t => new VoiceTopic(t,
+            KeywordRanking.TopByFrequency(t, statistics, query.Top),
+            KeywordRanking.TopBySentiment(t, statistics, query.Top, mostNegative: false, minFrequency: 2),
+            KeywordRanking.TopBySentiment(t, statistics, query.Top, mostNegative: true, minFrequency: 2))).ToArray();
+        return new VoiceTopics(statistics.MessageCount, topics,
+            KeywordRanking.TopByFrequency(statistics, query.Top),
+            KeywordRanking.TopBySentiment(statistics, query.Top, mostNegative: false, minFrequency: 2),
+            KeywordRanking.TopBySentiment(statistics, query.Top, mostNegative: true, minFrequency: 2));
     }
 
     public async ValueTask<KeywordDetail> GetKeywordDetailAsync(long tenantId, string word, VoiceScope scope, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)

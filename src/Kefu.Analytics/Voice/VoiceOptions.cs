@@ -10,13 +10,6 @@ public sealed class VoiceOptions
     /// <value>1–366; default 90.</value>
     public int MaxRangeDays { get; set; } = 90;
 
-    /// <summary>
-    /// How many distinct keywords of one message (the first ones) count towards topics: each pair of them is a
-    /// co-occurrence, so a message adds at most n × (n − 1) / 2 pairs.
-    /// </summary>
-    /// <value>2–16; default 8.</value>
-    public int MaxKeywordsPerMessage { get; set; } = 8;
-
     /// <summary>The longest text analysed; longer messages are cut there.</summary>
     /// <value>16–100,000 characters; default 2,000.</value>
     public int MaxTextLength { get; set; } = 2000;
@@ -25,7 +18,6 @@ public sealed class VoiceOptions
     public void Validate()
     {
         Check(nameof(MaxRangeDays), MaxRangeDays, 1, 366);
-        Check(nameof(MaxKeywordsPerMessage), MaxKeywordsPerMessage, 2, 16);
         Check(nameof(MaxTextLength), MaxTextLength, 16, 100_000);
     }
 

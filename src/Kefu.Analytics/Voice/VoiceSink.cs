@@ -1,5 +1,6 @@
 using Kefu.Analysis;
 using Kefu.Analytics.Text;
+using Kefu.Analytics.Topics;
 using Kefu.Events;
 using Kefu.Storage;
 using Kefu.Transport;
@@ -82,31 +83,28 @@ internal sealed class VoiceSink : IEventSink
             return deltas;
         }
 
-        // Each word once per message, in order of first mention.
-        var distinct = new List<string>(Math.Min(keywords.Count, 32));
-        foreach (var token in keywords)
+        var words = new string[keywords.Count];
+        for (var i = 0; i < words.Length; i++)
         {
-            var word = KeywordExtractor.Text(text, token);
-            if (!distinct.Contains(word, StringComparer.Ordinal))
-            {
-                distinct.Add(word);
-            }
+            words[i] = KeywordExtractor.Text(text, keywords[i]);
         }
 
+        // Each word once per message.
         var mention = VoiceSeries.Mention(sender, label, e.ConversationId, m.MessageId);
-        foreach (var word in distinct)
+        foreach (var word in words.Distinct(StringComparer.Ordinal))
         {
             deltas.Add(new AggregateDelta(VoiceSeries.Keyword, prefix + word, BucketGranularity.Day, bucket, 1, score, score));
             deltas.Add(new AggregateDelta(VoiceSeries.Mentions(word), mention, BucketGranularity.Day, bucket, 1, score, score));
         }
 
-        var paired = Math.Min(distinct.Count, _options.MaxKeywordsPerMessage);
-        for (var i = 0; i < paired; i++)
+        // Pairs among the message's leading keywords, chosen as the topic engine does.
+        var paired = KeywordStatisticsBuilder.PairKeywords(words);
+        for (var i = 0; i < paired.Count; i++)
         {
-            for (var j = i + 1; j < paired; j++)
+            for (var j = i + 1; j < paired.Count; j++)
             {
-                var (a, b) = string.CompareOrdinal(distinct[i], distinct[j]) < 0 ? (distinct[i], distinct[j]) : (distinct[j], distinct[i]);
-                deltas.Add(new AggregateDelta(VoiceSeries.Pair, string.Concat(prefix, a, VoiceSeries.PairSeparator.ToString(), b), BucketGranularity.Day, bucket, 1, 0, 0));
+                var pair = KeywordPair.Of(paired[i], paired[j]);
+                deltas.Add(new AggregateDelta(VoiceSeries.Pair, string.Concat(prefix, pair.First, VoiceSeries.PairSeparator.ToString(), pair.Second), BucketGranularity.Day, bucket, 1, 0, 0));
             }
         }
 

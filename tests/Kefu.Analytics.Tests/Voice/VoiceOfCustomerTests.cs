@@ -234,3 +234,57 @@ public sealed class VoiceOfCustomerTests(SharedText text)
         Assert.Contains("1–366", error.Message, StringComparison.Ordinal);
     }
 }
+
+[Collection(VoiceCollection.Name)]
+public sealed class VoiceTopicsTests(SharedText text)
+{
+    private static readonly string[][] Themes =
+    [
+        ["物流", "快递", "发货", "配送"],
+        ["退款", "退货", "售后", "发票"],
+        ["质量", "做工", "材质", "屏幕"],
+    ];
+
+    [Fact]
+    public async Task Topics_GroupWordsSaidTogether_WithSharesAndRankings()
+    {
+        await using var v = await VoiceHarness.StartAsync(text);
+        var c = await v.OpenAsync();
+        var random = new Random(3);
+        for (var i = 0; i < 90; i++)
+        {
+            var theme = Themes[i % 3];
+            var words = theme.OrderBy(_ => random.Next()).Take(3).ToArray();
+            var sentiment = i % 3 == 1 ? "太差" : i % 3 == 0 ? "很好" : "";
+            await v.VisitorAsync(c, $"{words[0]}，{words[1]}和{words[2]}{sentiment}");
+        }
+
+        await v.DeliveredAsync();
+        var result = await v.Voice.GetTopicsAsync(v.TenantId, new TopicQuery { From = v.Today, To = v.Today, TopicCount = 3 });
+
+        Assert.Equal(90, result.Messages);
+        Assert.Equal(3, result.Topics.Count);
+        Assert.Equal(1.0, result.Topics.Sum(t => t.Topic.Share), 6);
+        foreach (var theme in Themes)
+        {
+            var topic = result.Topics.Single(t => t.Topic.Keywords.Any(k => k.Keyword == theme[0]));
+            Assert.All(theme, w => Assert.Contains(topic.Topic.Keywords, k => k.Keyword == w));
+            Assert.True(topic.TopByFrequency.Count <= 15);
+            Assert.All(topic.TopByFrequency, k => Assert.Contains(k.Keyword, theme));
+        }
+
+        Assert.Equal(12, result.TopByFrequency.Count);
+        Assert.Contains(result.MostNegative[0].Keyword, Themes[1]);
+        Assert.Contains(result.MostPositive[0].Keyword, Themes[0]);
+    }
+
+    [Fact]
+    public async Task Topics_RefuseAThemeCountOutOfRange()
+    {
+        await using var v = await VoiceHarness.StartAsync(text);
+        var error = await Assert.ThrowsAsync<KefuValidationException>(async () =>
+            await v.Voice.GetTopicsAsync(v.TenantId, new TopicQuery { From = v.Today, To = v.Today, TopicCount = 1 }));
+        Assert.Equal("TopicCount", error.Field);
+        Assert.Contains("2–50", error.Message, StringComparison.Ordinal);
+    }
+}

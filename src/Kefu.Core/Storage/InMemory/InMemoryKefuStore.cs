@@ -451,14 +451,20 @@ internal sealed class InMemoryKefuStore :
 
             foreach (var d in deltas)
             {
-                var key = (d.Series, d.Dimension, d.Granularity, d.BucketStart);
-                if (p.Aggregates.TryGetValue(key, out var cell))
+                if (!p.Aggregates.TryGetValue((d.Series, d.Granularity), out var cells))
                 {
-                    p.Aggregates[key] = cell with { Count = cell.Count + d.Count, Sum = cell.Sum + d.Sum, Max = Math.Max(cell.Max, d.Max) };
+                    cells = [];
+                    p.Aggregates[(d.Series, d.Granularity)] = cells;
+                }
+
+                var key = (d.Dimension, d.BucketStart);
+                if (cells.TryGetValue(key, out var cell))
+                {
+                    cells[key] = cell with { Count = cell.Count + d.Count, Sum = cell.Sum + d.Sum, Max = Math.Max(cell.Max, d.Max) };
                 }
                 else
                 {
-                    p.Aggregates[key] = new AggregateCell(d.Series, d.Dimension, d.Granularity, d.BucketStart, d.Count, d.Sum, d.Max);
+                    cells[key] = new AggregateCell(d.Series, d.Dimension, d.Granularity, d.BucketStart, d.Count, d.Sum, d.Max);
                 }
             }
 
@@ -475,10 +481,15 @@ internal sealed class InMemoryKefuStore :
 
         lock (p.Gate)
         {
+            if (!p.Aggregates.TryGetValue((series, granularity), out var cells))
+            {
+                return ValueTask.FromResult<IReadOnlyList<AggregateCell>>([]);
+            }
+
             return ValueTask.FromResult<IReadOnlyList<AggregateCell>>(
             [
-                .. p.Aggregates.Values
-                    .Where(c => c.Series == series && c.Granularity == granularity && c.BucketStart >= from && c.BucketStart < to)
+                .. cells.Values
+                    .Where(c => c.BucketStart >= from && c.BucketStart < to)
                     .OrderBy(c => c.BucketStart).ThenBy(c => c.Dimension, StringComparer.Ordinal),
             ]);
         }
@@ -500,6 +511,7 @@ internal sealed class InMemoryKefuStore :
         public readonly Queue<KefuEvent> Outbox = new();
         public readonly Dictionary<(string Kind, string Key), ConfigurationDocument> Documents = [];
         public readonly HashSet<(string Consumer, long EventId)> AppliedEvents = [];
-        public readonly Dictionary<(string, string, BucketGranularity, DateTimeOffset), AggregateCell> Aggregates = [];
+        // Indexed by series and width so a query reads only its own series' cells.
+        public readonly Dictionary<(string Series, BucketGranularity Granularity), Dictionary<(string Dimension, DateTimeOffset BucketStart), AggregateCell>> Aggregates = [];
     }
 }

@@ -1,0 +1,131 @@
+using Kefu.Model;
+using Kefu.Storage;
+
+namespace Kefu.Analytics.Reporting;
+
+/// <summary>What the reports record of one closed conversation: its dimension values and its timings.</summary>
+internal sealed class ConversationFacts
+{
+    public const string Valid = "valid";
+    public const string NoVisitorMessage = "no_visitor_message";
+    public const string NoAgentReply = "no_agent_reply";
+    public const string Inbound = "inbound";
+    public const string Proactive = "proactive";
+
+    /// <summary>The values of each dimension, in <see cref="ReportDimension"/> order; only the visitor tag may have several.</summary>
+    public required string[][] Values { get; init; }
+
+    public required long VisitorId { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? PickedUpAt { get; init; }
+
+    public static string[][] Dimensions(Conversation c, long? agentId, Visitor? visitor)
+    {
+        var tags = visitor is null || visitor.TagIds.Count == 0
+            ? [ReportingSeries.None]
+            : visitor.TagIds.Distinct().Order().Select(ReportingSeries.Id).ToArray();
+        var validity = c.VisitorMessageCount == 0 ? NoVisitorMessage : c.AgentMessageCount == 0 ? NoAgentReply : Valid;
+        return
+        [
+            [agentId is { } a and not 0 ? ReportingSeries.Id(a) : ReportingSeries.None],
+            tags,
+            [c.ChannelKind.ToString()],
+            [c.AssociationId is { } s and not 0 ? ReportingSeries.Id(s) : ReportingSeries.None],
+            [c.InvitingAgentId is { } i and not 0 ? Proactive : Inbound],
+            [validity],
+        ];
+    }
+
+    /// <summary>Response times in milliseconds: each agent message answering visitor messages, measured from the first of them (or the pick-up when later).</summary>
+    public static List<long> ResponseTimes(IReadOnlyList<Message> messages, DateTimeOffset? pickedUpAt)
+    {
+        var times = new List<long>();
+        DateTimeOffset? pending = null;
+        foreach (var m in messages)
+        {
+            if (m.SenderKind == Events.ParticipantKind.Visitor)
+            {
+                pending ??= m.SentAt;
+            }
+            else if (m.SenderKind == Events.ParticipantKind.Agent)
+            {
+                if (pending is { } p && pickedUpAt is { } up)
+                {
+                    var start = p > up ? p : up;
+                    if (m.SentAt >= start)
+                    {
+                        times.Add((long)(m.SentAt - start).TotalMilliseconds);
+                    }
+                }
+
+                pending = null;
+            }
+        }
+
+        return times;
+    }
+
+    /// <summary>Every (series set, dimension value) pair a conversation's observations go to: 22 sets, more with several tags.</summary>
+    public List<(int Mask, string Value)> Cells()
+    {
+        var cells = new List<(int, string)>(24);
+        foreach (var mask in ReportingSeries.DimensionSets)
+        {
+            int first = -1, second = -1;
+            for (var i = 0; i < ReportingSeries.DimensionCount; i++)
+            {
+                if ((mask & (1 << i)) == 0)
+                {
+                    continue;
+                }
+
+                if (first < 0)
+                {
+                    first = i;
+                }
+                else
+                {
+                    second = i;
+                }
+            }
+
+            if (first < 0)
+            {
+                cells.Add((mask, string.Empty));
+            }
+            else if (second < 0)
+            {
+                foreach (var v in Values[first])
+                {
+                    cells.Add((mask, v));
+                }
+            }
+            else
+            {
+                foreach (var v in Values[first])
+                {
+                    foreach (var w in Values[second])
+                    {
+                        cells.Add((mask, string.Concat(v, ReportingSeries.ValueSeparator.ToString(), w)));
+                    }
+                }
+            }
+        }
+
+        return cells;
+    }
+
+    /// <summary>Adds one observation of a base series to every cell, at hour and day width.</summary>
+    public static void Add(List<AggregateDelta> deltas, List<(int Mask, string Value)> cells, string baseSeries, DateTimeOffset at, long count, double sum, double max, long? distinctId = null)
+    {
+        foreach (var width in ReportingSeries.Widths)
+        {
+            var bucket = ReportingSeries.Start(at, width);
+            foreach (var (mask, value) in cells)
+            {
+                var dimension = distinctId is { } id ? string.Concat(value, ReportingSeries.VisitorSeparator.ToString(), ReportingSeries.Id(id)) : value;
+                deltas.Add(new AggregateDelta(ReportingSeries.Name(baseSeries, mask), dimension, width, bucket, count, sum, max));
+            }
+        }
+    }
+}

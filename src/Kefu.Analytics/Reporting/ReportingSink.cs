@@ -1,0 +1,148 @@
+using Kefu.Events;
+using Kefu.Model;
+using Kefu.Storage;
+using Kefu.Transport;
+
+namespace Kefu.Analytics.Reporting;
+
+/// <summary>
+/// Feeds the reports. A conversation is recorded when it closes, with every dimension final then: its creation-time
+/// observations (queue wait, abandonment, the visitor for distinct counts) in the buckets of its creation, its
+/// pick-up observations (count, messages, duration, first response, each response, the visitor served) in the
+/// buckets of its first pick-up. All the deltas of a close go in one <see cref="IAggregateStore.ApplyAsync"/> under
+/// the close event's id, so a redelivered event adds nothing. A rating is counted once per conversation under its
+/// id, by the close when it came before, by the rating event when it came after.
+/// </summary>
+internal sealed class ReportingSink : IEventSink
+{
+    private readonly IAggregateStore _aggregates;
+    private readonly IConversationStore _conversations;
+
+    public ReportingSink(IAggregateStore aggregates, IConversationStore conversations)
+    {
+        _aggregates = aggregates;
+        _conversations = conversations;
+    }
+
+    public async ValueTask HandleAsync(long tenantId, IReadOnlyList<KefuEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var e in events)
+        {
+            switch (e.PayloadCase)
+            {
+                case KefuEvent.PayloadOneofCase.SessionClosed:
+                    await ClosedAsync(tenantId, e, cancellationToken).ConfigureAwait(false);
+                    break;
+                case KefuEvent.PayloadOneofCase.RatingSubmitted:
+                    await RatedAsync(tenantId, e, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private async ValueTask ClosedAsync(long tenantId, KefuEvent e, CancellationToken cancellationToken)
+    {
+        var conversation = await _conversations.GetConversationAsync(tenantId, e.ConversationId, cancellationToken).ConfigureAwait(false);
+        if (conversation is null)
+        {
+            return;
+        }
+
+        var closed = e.SessionClosed;
+        var visitor = await _conversations.GetVisitorAsync(tenantId, conversation.VisitorId, cancellationToken).ConfigureAwait(false);
+        var agentId = closed.AgentId;
+        var facts = new ConversationFacts
+        {
+            Values = ConversationFacts.Dimensions(conversation, agentId, visitor),
+            VisitorId = conversation.VisitorId,
+            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(closed.CreatedAtMs),
+            PickedUpAt = closed.AssignedAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(closed.AssignedAtMs) : null,
+        };
+        var cells = facts.Cells();
+        var deltas = new List<AggregateDelta>(cells.Count * 2 * 9);
+
+        // By creation time.
+        ConversationFacts.Add(deltas, cells, ReportingSeries.Visitors, facts.CreatedAt, 1, 0, 0, facts.VisitorId);
+        ConversationFacts.Add(deltas, cells, ReportingSeries.Created, facts.CreatedAt, 1, 0, 0);
+        if (facts.PickedUpAt is null)
+        {
+            ConversationFacts.Add(deltas, cells, ReportingSeries.NotAccepted, facts.CreatedAt, 1, 0, 0);
+        }
+        if (conversation.QueuedAt is not null)
+        {
+            var wait = conversation.QueueWaitMilliseconds / 1000.0;
+            ConversationFacts.Add(deltas, cells, ReportingSeries.Queue, facts.CreatedAt, 1, wait, wait);
+        }
+
+        if (closed.Reason == CloseReason.QueueAbandoned)
+        {
+            ConversationFacts.Add(deltas, cells, ReportingSeries.Abandoned, facts.CreatedAt, 1, 0, 0);
+        }
+
+        // By pick-up time.
+        if (facts.PickedUpAt is { } up)
+        {
+            double messages = conversation.VisitorMessageCount + conversation.AgentMessageCount;
+            ConversationFacts.Add(deltas, cells, ReportingSeries.Conversations, up, 1, messages, messages);
+            ConversationFacts.Add(deltas, cells, ReportingSeries.Served, up, 1, 0, 0, facts.VisitorId);
+            var duration = Math.Max(0, e.OccurredAtMs - closed.AssignedAtMs) / 1000.0;
+            ConversationFacts.Add(deltas, cells, ReportingSeries.Duration, up, 1, duration, duration);
+            if (closed.FirstAgentMessageAtMs >= closed.AssignedAtMs && closed.FirstAgentMessageAtMs > 0)
+            {
+                var first = (closed.FirstAgentMessageAtMs - closed.AssignedAtMs) / 1000.0;
+                ConversationFacts.Add(deltas, cells, ReportingSeries.FirstResponse, up, 1, first, first);
+            }
+
+            if (conversation.AgentMessageCount > 0 && conversation.VisitorMessageCount > 0)
+            {
+                var log = await _conversations.GetMessagesAsync(tenantId, conversation.Id, null, conversation.MessageCount + 64, cancellationToken).ConfigureAwait(false);
+                var responses = ConversationFacts.ResponseTimes(log, up);
+                if (responses.Count > 0)
+                {
+                    ConversationFacts.Add(deltas, cells, ReportingSeries.Response, up, responses.Count, responses.Sum() / 1000.0, responses.Max() / 1000.0);
+                }
+            }
+        }
+
+        await _aggregates.ApplyAsync(tenantId, ReportingSeries.Consumer, e.EventId, deltas, cancellationToken).ConfigureAwait(false);
+        if (conversation.Rating is { } rating && facts.PickedUpAt is { } pickedUp)
+        {
+            await ApplyRatingAsync(tenantId, conversation.Id, rating, pickedUp, cells, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask RatedAsync(long tenantId, KefuEvent e, CancellationToken cancellationToken)
+    {
+        var conversation = await _conversations.GetConversationAsync(tenantId, e.ConversationId, cancellationToken).ConfigureAwait(false);
+        if (conversation is not { IsClosed: true, Rating: { } rating, AssignedAt: { } pickedUp })
+        {
+            return; // Rated while open: the close counts it.
+        }
+
+        var visitor = await _conversations.GetVisitorAsync(tenantId, conversation.VisitorId, cancellationToken).ConfigureAwait(false);
+        var facts = new ConversationFacts
+        {
+            Values = ConversationFacts.Dimensions(conversation, conversation.AgentId, visitor),
+            VisitorId = conversation.VisitorId,
+            CreatedAt = conversation.CreatedAt,
+            PickedUpAt = conversation.AssignedAt,
+        };
+        await ApplyRatingAsync(tenantId, conversation.Id, rating, pickedUp, facts.Cells(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask ApplyRatingAsync(long tenantId, long conversationId, Rating rating, DateTimeOffset up, List<(int Mask, string Value)> cells, CancellationToken cancellationToken)
+    {
+        var score = ReportingSeries.SatisfactionScore(rating.Level, rating.LevelCount);
+        var deltas = new List<AggregateDelta>(cells.Count * 4);
+        ConversationFacts.Add(deltas, cells, ReportingSeries.Satisfaction, up, 1, score, score);
+        if (ReportingSeries.IsPositive(score))
+        {
+            ConversationFacts.Add(deltas, cells, ReportingSeries.Positive, up, 1, 0, 0);
+        }
+
+        await _aggregates.ApplyAsync(tenantId, ReportingSeries.RatingConsumer, conversationId, deltas, cancellationToken).ConfigureAwait(false);
+    }
+}
