@@ -5,11 +5,15 @@ namespace Kefu.Analytics.Text;
 
 /// <summary>
 /// Segments Chinese (and the Latin words and numbers mixed into it) the way jieba does without its HMM: for each run
-/// of CJK letters and digits, every dictionary word starting at each character forms a graph, and the path of
-/// greatest probability (the product of the words' frequencies over the corpus total) is the segmentation. A run of
-/// Latin letters and digits that no dictionary word covers becomes one token. Emoji and sentiment symbols become
-/// <see cref="TokenKind.Symbol"/> tokens; spaces and punctuation are dropped. Matching is over folded characters
-/// (<see cref="TextFold"/>), so full-width, upper-case and traditional text segments like its plain form.
+/// of CJK letters, Latin letters, digits and in-word joiners (<c>&amp; # + . , - _ % '</c>), every dictionary word
+/// starting at each character forms a graph, and the path of greatest probability (the product of the words'
+/// frequencies over the corpus total) is the segmentation. A run of Latin letters and digits (with an apostrophe
+/// between letters, <c>don't</c>, or a decimal point or separator between digits, <c>3.5</c>, <c>1,299</c>) that no
+/// dictionary word covers becomes one token; dictionary words may span joiners (<c>AT&amp;T</c>, <c>c++</c>,
+/// <c>c#</c>) but never end inside such a run. A joiner no word takes in is dropped like punctuation. Emoji and
+/// sentiment symbols become <see cref="TokenKind.Symbol"/> tokens; spaces and punctuation are dropped. Matching is over
+/// folded characters (<see cref="TextFold"/>), so full-width, upper-case and traditional text segments like its plain
+/// form.
 /// </summary>
 /// <remarks>Immutable and thread-safe; allocates nothing but the token list's growth (texts over 512 characters rent buffers).</remarks>
 public sealed class ChineseSegmenter : ITokenizer
@@ -84,49 +88,49 @@ public sealed class ChineseSegmenter : ITokenizer
         TextFold.Fold(text, folded);
         try
         {
-            var i = 0;
-            while (i < folded.Length)
-            {
-                var c = folded[i];
-                if (IsBlockChar(c))
-                {
-                    var end = i + 1;
-                    while (end < folded.Length && IsBlockChar(folded[end]))
-                    {
-                        end++;
-                    }
-
-                    SegmentBlock(folded, i, end, tokens);
-                    i = end;
-                }
-                else if (char.IsHighSurrogate(c) && i + 1 < folded.Length && char.IsLowSurrogate(folded[i + 1]))
-                {
-                    var length = 2;
-                    // Keep an emoji's variation selector or skin tone with it.
-                    while (i + length < folded.Length && IsEmojiModifier(folded, i + length, out var extra))
-                    {
-                        length += extra;
-                    }
-
-                    tokens.Add(new Token(i, length, TokenKind.Symbol));
-                    i += length;
-                }
-                else if (IsSymbol(c))
-                {
-                    tokens.Add(new Token(i, 1, TokenKind.Symbol));
-                    i++;
-                }
-                else
-                {
-                    i++;
-                }
-            }
+            TokenizeFolded(folded, tokens);
         }
         finally
         {
             if (rentedText is not null)
             {
                 ArrayPool<char>.Shared.Return(rentedText);
+            }
+        }
+    }
+
+    /// <summary>As <see cref="Tokenize"/>, over text already folded (<see cref="TextFold"/>).</summary>
+    internal void TokenizeFolded(ReadOnlySpan<char> folded, List<Token> tokens)
+    {
+        var i = 0;
+        while (i < folded.Length)
+        {
+            var c = folded[i];
+            if (IsBlockChar(c))
+            {
+                var end = i + 1;
+                while (end < folded.Length && IsBlockChar(folded[end]))
+                {
+                    end++;
+                }
+
+                SegmentBlock(folded, i, end, tokens);
+                i = end;
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < folded.Length && char.IsLowSurrogate(folded[i + 1]))
+            {
+                var length = SymbolLength(folded, i);
+                tokens.Add(new Token(i, length, TokenKind.Symbol));
+                i += length;
+            }
+            else if (IsSymbol(c))
+            {
+                tokens.Add(new Token(i, 1, TokenKind.Symbol));
+                i++;
+            }
+            else
+            {
+                i++;
             }
         }
     }
@@ -140,19 +144,69 @@ public sealed class ChineseSegmenter : ITokenizer
         return score[0];
     }
 
-    /// <summary>CJK letters, Latin letters and digits: the characters a dictionary word is made of.</summary>
+    /// <summary>
+    /// The characters a dictionary word is made of: CJK letters, Latin letters and digits, and the joiners that occur
+    /// inside words (<c>AT&amp;T</c>, <c>c#</c>, <c>c++</c>, <c>don't</c>, <c>3.5</c>, <c>wi-fi</c>, <c>50%</c>), as
+    /// in jieba. A joiner that no word or number takes in is dropped like punctuation.
+    /// </summary>
     internal static bool IsBlockChar(char c) =>
-        c is >= 'a' and <= 'z' or >= '0' and <= '9' or >= 'A' and <= 'Z' || IsCjk(c);
+        c is >= 'a' and <= 'z' or >= '0' and <= '9' or >= 'A' and <= 'Z' || IsCjk(c) || IsJoiner(c);
 
-    private static bool IsAsciiAlphanumeric(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9' or >= 'A' and <= 'Z';
+    internal static bool IsJoiner(char c) => c is '&' or '#' or '+' or '.' or ',' or '-' or '_' or '%' or '\'';
+
+    internal static bool IsAsciiAlphanumeric(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9' or >= 'A' and <= 'Z';
+
+    /// <summary>
+    /// Whether the characters at <paramref name="p"/> and <paramref name="p"/> + 1 belong to one Latin or number run,
+    /// which no word may end inside: letters and digits together, an apostrophe between letters (<c>don't</c>), a
+    /// decimal point or thousands separator between digits (<c>3.5</c>, <c>1,299</c>).
+    /// </summary>
+    internal static bool JoinsNext(ReadOnlySpan<char> text, int p)
+    {
+        if (p + 1 >= text.Length)
+        {
+            return false;
+        }
+
+        var a = text[p];
+        var b = text[p + 1];
+        if (IsAsciiAlphanumeric(a))
+        {
+            return IsAsciiAlphanumeric(b)
+                || (p + 2 < text.Length && ((b == '\'' && char.IsAsciiLetter(a) && char.IsAsciiLetter(text[p + 2]))
+                    || (b is '.' or ',' && char.IsAsciiDigit(a) && char.IsAsciiDigit(text[p + 2]))));
+        }
+
+        return p > 0 && ((a == '\'' && char.IsAsciiLetter(text[p - 1]) && char.IsAsciiLetter(b))
+            || (a is '.' or ',' && char.IsAsciiDigit(text[p - 1]) && char.IsAsciiDigit(b)));
+    }
 
     internal static bool IsCjk(char c) => c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or '〇';
 
-    private static bool IsSymbol(char c) => c is >= '\u2600' and <= '\u27BF' or '♥' or '❤';
+    /// <summary>The length of the emoji starting with the surrogate pair at <paramref name="i"/>, with its variation selectors, joiners and skin tones.</summary>
+    internal static int SymbolLength(ReadOnlySpan<char> text, int i)
+    {
+        var length = 2;
+        while (i + length < text.Length && IsEmojiModifier(text, i + length, out var extra))
+        {
+            length += extra;
+        }
+
+        return length;
+    }
+
+    internal static bool IsSymbol(char c) => c is >= '\u2600' and <= '\u27BF' or '♥' or '❤';
 
     private static bool IsEmojiModifier(ReadOnlySpan<char> text, int at, out int length)
     {
         var c = text[at];
+        if (c == '\u200D' && at + 2 < text.Length && char.IsHighSurrogate(text[at + 1]) && char.IsLowSurrogate(text[at + 2]))
+        {
+            // A joiner and the emoji it joins (👨‍👩‍👧 is one symbol).
+            length = 3;
+            return true;
+        }
+
         if (c is '\uFE0F' or '\u200D')
         {
             length = 1;
@@ -184,23 +238,11 @@ public sealed class ChineseSegmenter : ITokenizer
             while (i < n)
             {
                 var j = next[i];
-                var kind = TokenKind.Number;
-                for (var p = start + i; p < start + j; p++)
+                if (Kind(folded.Slice(start + i, j - i)) is { } kind)
                 {
-                    var c = folded[p];
-                    if (IsCjk(c))
-                    {
-                        kind = TokenKind.Word;
-                        break;
-                    }
-
-                    if (c is >= 'a' and <= 'z' or >= 'A' and <= 'Z')
-                    {
-                        kind = TokenKind.Latin;
-                    }
+                    tokens.Add(new Token(start + i, j - i, kind));
                 }
 
-                tokens.Add(new Token(start + i, j - i, kind));
                 i = j;
             }
         }
@@ -218,6 +260,30 @@ public sealed class ChineseSegmenter : ITokenizer
         }
     }
 
+    /// <summary>A Chinese word when it has a CJK letter, else a Latin word when it has a letter, else a number when it has a digit; null for joiners alone.</summary>
+    private static TokenKind? Kind(ReadOnlySpan<char> word)
+    {
+        TokenKind? kind = null;
+        foreach (var c in word)
+        {
+            if (c > '\u007F')
+            {
+                return TokenKind.Word;
+            }
+
+            if (char.IsAsciiLetter(c))
+            {
+                kind = TokenKind.Latin;
+            }
+            else if (kind is null && char.IsAsciiDigit(c))
+            {
+                kind = TokenKind.Number;
+            }
+        }
+
+        return kind;
+    }
+
     // Dynamic programming from the end of the block: score[i] is the best log probability of folded[start + i ..],
     // next[i] the end (relative) of the first word on that path.
     private void Route(ReadOnlySpan<char> folded, int start, int end, Span<double> score, Span<int> next)
@@ -226,23 +292,23 @@ public sealed class ChineseSegmenter : ITokenizer
         var unknown = _dictionary.MinLogProbability;
         score[n] = 0;
         var runEnd = n;
+        var block = folded[start..end];
         for (var i = n - 1; i >= 0; i--)
         {
             // A run of Latin letters and digits is one unit unless dictionary words (b超, t恤, c#) start and end on
             // its edges: no word ends inside it, and the fallback for its first character is the whole run.
-            var alnum = IsAsciiAlphanumeric(folded[start + i]);
-            if (!alnum || i + 1 >= n || !IsAsciiAlphanumeric(folded[start + i + 1]))
+            if (!JoinsNext(block, i))
             {
                 runEnd = i + 1;
             }
 
-            var fallbackEnd = alnum ? runEnd : i + 1;
+            var fallbackEnd = runEnd;
             var best = unknown + score[fallbackEnd];
             var bestEnd = fallbackEnd;
-            Walk(_dictionary, folded, start, i, n, score, ref best, ref bestEnd);
+            Walk(_dictionary, block, i, score, ref best, ref bestEnd);
             if (_user is not null)
             {
-                Walk(_user, folded, start, i, n, score, ref best, ref bestEnd);
+                Walk(_user, block, i, score, ref best, ref bestEnd);
             }
 
             score[i] = best;
@@ -250,14 +316,14 @@ public sealed class ChineseSegmenter : ITokenizer
         }
     }
 
-    private static void Walk(WordDictionary dictionary, ReadOnlySpan<char> folded, int start, int i, int n, Span<double> score, ref double best, ref int bestEnd)
+    private static void Walk(WordDictionary dictionary, ReadOnlySpan<char> block, int i, Span<double> score, ref double best, ref int bestEnd)
     {
-        var node = dictionary.Start(folded[start + i]);
+        var node = dictionary.Start(block[i]);
         var j = i;
         while (node >= 0)
         {
             var p = dictionary.WordLogProbability(node);
-            if (!float.IsNaN(p) && !(j + 1 < n && IsAsciiAlphanumeric(folded[start + j]) && IsAsciiAlphanumeric(folded[start + j + 1])))
+            if (!float.IsNaN(p) && !JoinsNext(block, j))
             {
                 var s = p + score[j + 1];
                 // Ties go to the longer word, as in jieba.
@@ -269,12 +335,12 @@ public sealed class ChineseSegmenter : ITokenizer
             }
 
             j++;
-            if (j >= n)
+            if (j >= block.Length)
             {
                 break;
             }
 
-            node = dictionary.Next(node, folded[start + j]);
+            node = dictionary.Next(node, block[j]);
         }
     }
 }

@@ -31,6 +31,13 @@ internal static class DefaultStopWords
         "they", "them", "their", "am", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does", "did", "can", "could",
         "will", "would", "shall", "should", "may", "might", "must", "not", "no", "nor", "too", "very", "just", "only", "also", "than", "some", "any",
         "all", "each", "both", "more", "most", "other", "such", "own", "same", "hi", "hello", "please", "thanks", "thank", "ok", "okay", "yes", "im",
-        "dont", "cant", "get", "got",
+        "dont", "cant", "get", "got", "ago",
+        // contractions, as the tokenizers keep them whole
+        "don't", "doesn't", "didn't", "can't", "couldn't", "won't", "wouldn't", "shouldn't", "isn't", "aren't", "wasn't", "weren't",
+        "haven't", "hasn't", "hadn't", "i'm", "i've", "i'll", "i'd", "you're", "you've", "you'll", "we're", "we've", "we'll",
+        "they're", "they've", "it's", "that's", "there's", "what's", "let's", "he's", "she's",
+        // more function words and chat fillers
+        "us", "via", "per", "yet", "still", "even", "ever", "never", "always", "really", "much", "many", "lot", "lots",
+        "make", "made", "go", "going", "went", "want", "need", "know", "like", "one", "two", "would've", "etc", "hey", "bye", "pls", "plz", "thx",
     ];
 }

@@ -56,6 +56,19 @@ public sealed class StopWords
         return Create(_words.Concat(words));
     }
 
+    /// <summary>This set without <paramref name="words"/> (compared folded).</summary>
+    public StopWords Without(IEnumerable<string> words)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        var set = new HashSet<string>(_words, StringComparer.Ordinal);
+        foreach (var w in words)
+        {
+            set.Remove(TextFold.Fold(w.Trim()));
+        }
+
+        return new StopWords(set);
+    }
+
     /// <summary>Whether <paramref name="folded"/> (already folded) is a stop word.</summary>
     public bool Contains(ReadOnlySpan<char> folded) => _lookup.Contains(folded);
 }

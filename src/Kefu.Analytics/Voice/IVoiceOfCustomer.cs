@@ -173,6 +173,16 @@ public interface IVoiceOfCustomer
     /// <summary>Replaces the focus words (关注词, E17 7.3); they apply to messages from now on.</summary>
     ValueTask<VoiceVocabulary> SetFocusWordsAsync(long tenantId, IEnumerable<string> words, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Finds words the dictionary lacks (product names, slang) in the tenant's messages of conversations created in a
+    /// period, by frequency, cohesion and boundary entropy, best first, leaving out the tenant's user and focus words.
+    /// Reads at most <see cref="VoiceOptions.NewWordMaxConversations"/> conversations, newest first.
+    /// </summary>
+    ValueTask<IReadOnlyList<Kefu.Analytics.Text.NewWordCandidate>> DiscoverNewWordsAsync(long tenantId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds words to the tenant's own dictionary words (for example discovered new words); they apply to messages from now on.</summary>
+    ValueTask<VoiceVocabulary> AddUserWordsAsync(long tenantId, IEnumerable<string> words, CancellationToken cancellationToken = default);
+
     /// <summary>Replaces the tenant's own dictionary words; they apply to messages from now on.</summary>
     ValueTask<VoiceVocabulary> SetUserWordsAsync(long tenantId, IEnumerable<string> words, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kefu.Analytics.Text;
 using Kefu.Analytics.Topics;
 using Kefu.Storage;
 using Kefu.Text;
@@ -13,15 +14,18 @@ internal sealed partial class VoiceOfCustomer : IVoiceOfCustomer
     internal const int MaxStopWords = 10_000;
     internal const int MaxFocusWords = 1_000;
     internal const int MaxUserWords = 50_000;
+    internal const int MaxMessagesPerConversation = 500;
 
     private readonly IAggregateStore _aggregates;
     private readonly IConversationStore _conversations;
     private readonly VoiceVocabularies _vocabularies;
     private readonly TimeProvider _time;
     private readonly VoiceOptions _options;
+    private readonly TextResources _text;
 
-    public VoiceOfCustomer(IAggregateStore aggregates, IConversationStore conversations, VoiceVocabularies vocabularies, TimeProvider time, IOptions<VoiceOptions> options)
+    public VoiceOfCustomer(IAggregateStore aggregates, IConversationStore conversations, VoiceVocabularies vocabularies, TextResources text, TimeProvider time, IOptions<VoiceOptions> options)
     {
+        _text = text;
         _aggregates = aggregates;
         _conversations = conversations;
         _vocabularies = vocabularies;
@@ -270,6 +274,54 @@ internal sealed partial class VoiceOfCustomer : IVoiceOfCustomer
     {
         var list = CheckWords(words, nameof(VoiceVocabulary.UserWords), MaxUserWords);
         return _vocabularies.UpdateAsync(tenantId, v => v with { UserWords = list }, _time.GetUtcNow(), cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyList<NewWordCandidate>> DiscoverNewWordsAsync(long tenantId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        CheckRange(from, to);
+        var texts = new List<string>();
+        var query = new HistoryQuery { From = VoiceSeries.Start(from), To = VoiceSeries.Start(to.AddDays(1)), PageSize = HistoryQuery.MaxPageSize };
+        var read = 0;
+        while (read < _options.NewWordMaxConversations)
+        {
+            var page = await _conversations.SearchConversationsAsync(tenantId, query with { Offset = read }, cancellationToken).ConfigureAwait(false);
+            foreach (var conversation in page.Items.Take(_options.NewWordMaxConversations - read))
+            {
+                foreach (var message in await _conversations.GetMessagesAsync(tenantId, conversation.Id, null, MaxMessagesPerConversation, cancellationToken).ConfigureAwait(false))
+                {
+                    if (message.Text is { Length: > 0 } t && message.SenderKind is Kefu.Events.ParticipantKind.Visitor or Kefu.Events.ParticipantKind.Agent && !message.Recalled)
+                    {
+                        texts.Add(t.Length > _options.MaxTextLength ? t[.._options.MaxTextLength] : t);
+                    }
+                }
+            }
+
+            read += page.Items.Count;
+            if (page.Items.Count < query.PageSize)
+            {
+                break;
+            }
+        }
+
+        var vocabulary = await _vocabularies.CurrentAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var known = new HashSet<string>(vocabulary.UserWords.Concat(vocabulary.FocusWords), StringComparer.Ordinal);
+        var discovery = new NewWordDiscovery(_text.Segmenter, StopWords.Default, _options.NewWords);
+        return [.. discovery.Discover(texts, cancellationToken).Where(c => !known.Contains(c.Word))];
+    }
+
+    public ValueTask<VoiceVocabulary> AddUserWordsAsync(long tenantId, IEnumerable<string> words, CancellationToken cancellationToken = default)
+    {
+        var list = CheckWords(words, nameof(VoiceVocabulary.UserWords), MaxUserWords);
+        return _vocabularies.UpdateAsync(tenantId, v =>
+        {
+            var merged = v.UserWords.Concat(list).Distinct(StringComparer.Ordinal).ToArray();
+            if (merged.Length > MaxUserWords)
+            {
+                throw new KefuValidationException(nameof(VoiceVocabulary.UserWords), string.Create(CultureInfo.InvariantCulture, $"at most {MaxUserWords} words"), Was(merged.Length));
+            }
+
+            return v with { UserWords = merged };
+        }, _time.GetUtcNow(), cancellationToken);
     }
 
     private ValueTask<VoiceVocabulary> ChangeStopWordsAsync(long tenantId, IEnumerable<string> words, bool stopped, CancellationToken cancellationToken)

@@ -14,11 +14,32 @@ public sealed class VoiceOptions
     /// <value>16–100,000 characters; default 2,000.</value>
     public int MaxTextLength { get; set; } = 2000;
 
+    /// <summary>How many conversations (newest first) new-word discovery reads.</summary>
+    /// <value>10–100,000; default 5,000.</value>
+    public int NewWordMaxConversations { get; set; } = 5000;
+
+    /// <summary>The settings of new-word discovery.</summary>
+    public Kefu.Analytics.Text.NewWordOptions NewWords { get; set; } = new();
+
     /// <summary>Throws a <see cref="KefuValidationException"/> naming the first setting out of its range.</summary>
     public void Validate()
     {
         Check(nameof(MaxRangeDays), MaxRangeDays, 1, 366);
         Check(nameof(MaxTextLength), MaxTextLength, 16, 100_000);
+        Check(nameof(NewWordMaxConversations), NewWordMaxConversations, 10, 100_000);
+        if (NewWords is null)
+        {
+            throw new KefuValidationException(nameof(NewWords), "set");
+        }
+
+        try
+        {
+            NewWords.Validate();
+        }
+        catch (KefuValidationException ex)
+        {
+            throw new KefuValidationException($"{nameof(NewWords)}.{ex.Field}", ex.Allowed);
+        }
     }
 
     private static void Check(string field, int value, int min, int max)

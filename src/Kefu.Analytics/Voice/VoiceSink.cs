@@ -86,7 +86,7 @@ internal sealed class VoiceSink : IEventSink
         var words = new string[keywords.Count];
         for (var i = 0; i < words.Length; i++)
         {
-            words[i] = KeywordExtractor.Text(text, keywords[i]);
+            words[i] = extractor.Key(text, keywords[i]);
         }
 
         // Each word once per message.

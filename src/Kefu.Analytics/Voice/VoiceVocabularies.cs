@@ -88,7 +88,6 @@ internal sealed class VoiceVocabularies
     private sealed class Entry(VoiceVocabulary vocabulary, long version)
     {
         private readonly Lock _gate = new();
-        private ChineseSegmenter? _segmenter;
         private (DateOnly Day, KeywordExtractor Extractor)? _last;
 
         public VoiceVocabulary Vocabulary { get; } = vocabulary;
@@ -104,13 +103,10 @@ internal sealed class VoiceVocabularies
                     return last.Extractor;
                 }
 
-                _segmenter ??= Vocabulary.UserWords.Count + Vocabulary.FocusWords.Count == 0
-                    ? text.Segmenter
-                    : text.Segmenter.WithUserWords(Vocabulary.UserWords.Concat(Vocabulary.FocusWords).Select(w => new DictionaryWord(w, 0, "nz")));
-                var stopWords = Vocabulary.StopWordsOn(day) is { Count: > 0 } own ? StopWords.Default.With(own) : StopWords.Default;
-                var extractor = new KeywordExtractor(_segmenter, stopWords);
-                _last = (day, extractor);
-                return extractor;
+                var pipeline = TextPipeline.Create(text.Segmenter, new TenantVocabulary(
+                    [.. Vocabulary.UserWords.Select(w => new DictionaryWord(w, 0, "nz"))], Vocabulary.FocusWords, Vocabulary.StopWordsOn(day)));
+                _last = (day, pipeline.Keywords);
+                return pipeline.Keywords;
             }
         }
     }

@@ -288,3 +288,42 @@ public sealed class VoiceTopicsTests(SharedText text)
         Assert.Contains("2–50", error.Message, StringComparison.Ordinal);
     }
 }
+
+[Collection(VoiceCollection.Name)]
+public sealed class VoiceNewWordsTests(SharedText text)
+{
+    private static readonly string[] Before = ["我买了", "请问", "昨天收到", "朋友推荐", "你们家", "新出", "这个", "上次那款", "有没有", "想要"];
+    private static readonly string[] After = ["怎么充不进电", "什么时候发货", "可以退吗", "有优惠吗", "坏了", "颜色好看", "太贵了", "还有货吗"];
+    private static readonly string[] Other = ["你好，在吗", "快递什么时候到", "我要退款", "发票怎么开", "地址填错了能改吗", "质量很好，谢谢", "客服态度不错", "尺码偏大吗",
+        "可以便宜点吗", "什么时候有活动", "包装破损了", "物流太慢了", "颜色和图片不一样", "能开专票吗", "电池不耐用"];
+
+    [Fact]
+    public async Task NewWords_AreFoundInTheTenantsMessages_AndOnceAcceptedCountAsKeywords()
+    {
+        await using var v = await VoiceHarness.StartAsync(text);
+        var random = new Random(5);
+        for (var i = 0; i < 12; i++)
+        {
+            var c = await v.OpenAsync();
+            for (var j = 0; j < 60; j++)
+            {
+                // A new product name in one message of twelve, among everyday questions.
+                await v.VisitorAsync(c, j % 12 == 0 ? Before[random.Next(Before.Length)] + "鲸喜盒" + After[random.Next(After.Length)] : Other[random.Next(Other.Length)]);
+            }
+        }
+
+        await v.DeliveredAsync();
+        Assert.Null(await v.KeywordAsync("鲸喜盒"));
+
+        var found = await v.Voice.DiscoverNewWordsAsync(v.TenantId, v.Today, v.Today);
+        Assert.Contains(found, w => w.Word == "鲸喜盒");
+        Assert.All(found, w => Assert.True(w.Frequency >= 5));
+
+        await v.Voice.AddUserWordsAsync(v.TenantId, ["鲸喜盒"]);
+        Assert.DoesNotContain(await v.Voice.DiscoverNewWordsAsync(v.TenantId, v.Today, v.Today), w => w.Word == "鲸喜盒");
+        var c2 = await v.OpenAsync();
+        await v.VisitorAsync(c2, "鲸喜盒什么时候补货");
+        await v.DeliveredAsync();
+        Assert.Equal(1, (await v.KeywordAsync("鲸喜盒"))!.Frequency);
+    }
+}
