@@ -23,7 +23,7 @@ DEBIAN_PACKAGES=(
   # postgresql
   # rabbitmq-server
   # chromium
-  # libreoffice
+  libreoffice-calc # the xlsx export test converts a workbook to CSV with LibreOffice
 )
 
 CONFIGURATION=Release
@@ -290,7 +290,7 @@ run_benchmark_smoke() {
   local log="$WORK_DIR/benchmarks.log" name="benchmark smoke run (micro, *Engine*, dry job)" rc
   step "Smoke-running the engine benchmarks"
   (timeout --kill-after=30 "$BENCHMARK_TIMEOUT" dotnet run -c "$CONFIGURATION" --no-build --project "$BENCHMARK_DIR" \
-    -- micro --filter '*Engine*' --job dry </dev/null) >"$log" 2>&1
+    -- micro --filter '*Engine*' --job dry --buildTimeout 600 </dev/null) >"$log" 2>&1
   rc=$?
   if ((rc == 0)); then
     tail -n 25 "$log" | indent

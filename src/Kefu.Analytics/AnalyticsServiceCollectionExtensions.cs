@@ -50,7 +50,8 @@ public static class AnalyticsServiceCollectionExtensions
     /// Adds Kefu's text analytics (A1–A6): sentiment on every visitor and agent message (replacing Core's "no
     /// analysis"), the voice of the customer (<c>IVoiceOfCustomer</c>: sentiment trends, hot keywords, topics, keyword
     /// detail, the tenant's vocabulary) fed by the engine's events, custom reports and service statistics
-    /// (<c>IReports</c>, <c>IServiceStatistics</c>) kept from the same events, and quality inspection of conversations.
+    /// (<c>IReports</c>, <c>IServiceStatistics</c>) kept from the same events with their CSV and xlsx exports
+    /// (<c>IReportExports</c>), and quality inspection of conversations.
     /// </summary>
     public static IKefuBuilder AddAnalytics(this IKefuBuilder builder, Action<AnalyticsBuilder>? configure = null)
     {
@@ -60,6 +61,7 @@ public static class AnalyticsServiceCollectionExtensions
         AnalyticsRegistration.AddVoice(services);
         AnalyticsRegistration.AddQuality(services);
         AnalyticsRegistration.AddReporting(services);
+        AnalyticsRegistration.AddExports(services);
         configure?.Invoke(new AnalyticsBuilder(services));
         return builder;
     }
