@@ -17,6 +17,9 @@ internal sealed class SimulatedEngine(ServiceProvider services, FakeTimeProvider
 {
     public FakeTimeProvider Clock { get; } = clock;
 
+    /// <summary>The engine's services, for the analytics behind it (reports, the outbox).</summary>
+    public IServiceProvider Services => services;
+
     public IKefu Kefu { get; } = services.GetRequiredService<IKefu>();
 
     public IKefuTransport Transport { get; } = services.GetRequiredService<IKefuTransport>();

@@ -118,14 +118,17 @@ internal sealed class ConversationFacts
     /// <summary>Adds one observation of a base series to every cell, at hour and day width.</summary>
     public static void Add(List<AggregateDelta> deltas, List<(int Mask, string Value)> cells, string baseSeries, DateTimeOffset at, long count, double sum, double max, long? distinctId = null)
     {
-        foreach (var width in ReportingSeries.Widths)
+        // Each cell's series name and dimension once, for both widths: the names come from the precomputed table.
+        var names = ReportingSeries.NamesOf(baseSeries);
+        var visitor = distinctId is { } id ? ReportingSeries.VisitorSeparator + ReportingSeries.Id(id) : null;
+        var hour = ReportingSeries.Start(at, BucketGranularity.Hour);
+        var day = ReportingSeries.Start(at, BucketGranularity.Day);
+        foreach (var (mask, value) in cells)
         {
-            var bucket = ReportingSeries.Start(at, width);
-            foreach (var (mask, value) in cells)
-            {
-                var dimension = distinctId is { } id ? string.Concat(value, ReportingSeries.VisitorSeparator.ToString(), ReportingSeries.Id(id)) : value;
-                deltas.Add(new AggregateDelta(ReportingSeries.Name(baseSeries, mask), dimension, width, bucket, count, sum, max));
-            }
+            var series = names is not null && (uint)mask < (uint)names.Length ? names[mask] : ReportingSeries.Name(baseSeries, mask);
+            var dimension = visitor is null ? value : string.Concat(value, visitor);
+            deltas.Add(new AggregateDelta(series, dimension, BucketGranularity.Hour, hour, count, sum, max));
+            deltas.Add(new AggregateDelta(series, dimension, BucketGranularity.Day, day, count, sum, max));
         }
     }
 }

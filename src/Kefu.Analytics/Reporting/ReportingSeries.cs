@@ -101,6 +101,9 @@ internal static class ReportingSeries
     private static readonly FrozenDictionary<string, string[]> Names = Bases.ToFrozenDictionary(
         b => b, b => Enumerable.Range(0, 1 << DimensionNamesCount).Select(m => Build(b, m)).ToArray(), StringComparer.Ordinal);
 
+    /// <summary>The series names of a base series by mask, or null for a base series not in the table.</summary>
+    public static string[]? NamesOf(string baseSeries) => Names.GetValueOrDefault(baseSeries);
+
     /// <summary>The series name of a base series broken down by the dimensions in <paramref name="mask"/>.</summary>
     public static string Name(string baseSeries, int mask) =>
         Names.TryGetValue(baseSeries, out var names) && (uint)mask < (uint)names.Length ? names[mask] : Build(baseSeries, mask);

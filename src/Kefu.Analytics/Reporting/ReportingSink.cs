@@ -62,8 +62,56 @@ internal sealed class ReportingSink : IEventSink
             PickedUpAt = closed.AssignedAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(closed.AssignedAtMs) : null,
         };
         var cells = facts.Cells();
-        var deltas = new List<AggregateDelta>(cells.Count * 2 * 9);
+        var observation = new CloseObservation
+        {
+            Queued = conversation.QueuedAt is not null,
+            QueueWaitSeconds = conversation.QueueWaitMilliseconds / 1000.0,
+            Abandoned = closed.Reason == CloseReason.QueueAbandoned,
+            Messages = conversation.VisitorMessageCount + conversation.AgentMessageCount,
+            DurationSeconds = Math.Max(0, e.OccurredAtMs - closed.AssignedAtMs) / 1000.0,
+            FirstResponseSeconds = closed.FirstAgentMessageAtMs >= closed.AssignedAtMs && closed.FirstAgentMessageAtMs > 0
+                ? (closed.FirstAgentMessageAtMs - closed.AssignedAtMs) / 1000.0
+                : null,
+        };
+        if (facts.PickedUpAt is { } up && conversation.AgentMessageCount > 0 && conversation.VisitorMessageCount > 0)
+        {
+            var log = await _conversations.GetMessagesAsync(tenantId, conversation.Id, null, conversation.MessageCount + 64, cancellationToken).ConfigureAwait(false);
+            var responses = ConversationFacts.ResponseTimes(log, up);
+            if (responses.Count > 0)
+            {
+                observation = observation with { ResponseCount = responses.Count, ResponseSumSeconds = responses.Sum() / 1000.0, ResponseMaxSeconds = responses.Max() / 1000.0 };
+            }
+        }
 
+        var deltas = new List<AggregateDelta>(cells.Count * 2 * 9);
+        CloseDeltas(deltas, facts, cells, observation);
+        await _aggregates.ApplyAsync(tenantId, ReportingSeries.Consumer, e.EventId, deltas, cancellationToken).ConfigureAwait(false);
+        if (conversation.Rating is { } rating && facts.PickedUpAt is { } pickedUp)
+        {
+            await ApplyRatingAsync(tenantId, conversation.Id, rating, pickedUp, cells, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What a close records besides the conversation's dimensions: its timings and counts.</summary>
+    internal readonly record struct CloseObservation
+    {
+        public bool Queued { get; init; }
+        public double QueueWaitSeconds { get; init; }
+        public bool Abandoned { get; init; }
+        public double Messages { get; init; }
+        public double DurationSeconds { get; init; }
+        public double? FirstResponseSeconds { get; init; }
+        public int ResponseCount { get; init; }
+        public double ResponseSumSeconds { get; init; }
+        public double ResponseMaxSeconds { get; init; }
+    }
+
+    /// <summary>
+    /// The deltas of one closed conversation: its creation-time observations in the buckets of its creation, its
+    /// pick-up observations in the buckets of its pick-up, each in every cell of <paramref name="cells"/> at hour and day width.
+    /// </summary>
+    internal static void CloseDeltas(List<AggregateDelta> deltas, ConversationFacts facts, List<(int Mask, string Value)> cells, in CloseObservation o)
+    {
         // By creation time.
         ConversationFacts.Add(deltas, cells, ReportingSeries.Visitors, facts.CreatedAt, 1, 0, 0, facts.VisitorId);
         ConversationFacts.Add(deltas, cells, ReportingSeries.Created, facts.CreatedAt, 1, 0, 0);
@@ -71,13 +119,13 @@ internal sealed class ReportingSink : IEventSink
         {
             ConversationFacts.Add(deltas, cells, ReportingSeries.NotAccepted, facts.CreatedAt, 1, 0, 0);
         }
-        if (conversation.QueuedAt is not null)
+
+        if (o.Queued)
         {
-            var wait = conversation.QueueWaitMilliseconds / 1000.0;
-            ConversationFacts.Add(deltas, cells, ReportingSeries.Queue, facts.CreatedAt, 1, wait, wait);
+            ConversationFacts.Add(deltas, cells, ReportingSeries.Queue, facts.CreatedAt, 1, o.QueueWaitSeconds, o.QueueWaitSeconds);
         }
 
-        if (closed.Reason == CloseReason.QueueAbandoned)
+        if (o.Abandoned)
         {
             ConversationFacts.Add(deltas, cells, ReportingSeries.Abandoned, facts.CreatedAt, 1, 0, 0);
         }
@@ -85,32 +133,18 @@ internal sealed class ReportingSink : IEventSink
         // By pick-up time.
         if (facts.PickedUpAt is { } up)
         {
-            double messages = conversation.VisitorMessageCount + conversation.AgentMessageCount;
-            ConversationFacts.Add(deltas, cells, ReportingSeries.Conversations, up, 1, messages, messages);
+            ConversationFacts.Add(deltas, cells, ReportingSeries.Conversations, up, 1, o.Messages, o.Messages);
             ConversationFacts.Add(deltas, cells, ReportingSeries.Served, up, 1, 0, 0, facts.VisitorId);
-            var duration = Math.Max(0, e.OccurredAtMs - closed.AssignedAtMs) / 1000.0;
-            ConversationFacts.Add(deltas, cells, ReportingSeries.Duration, up, 1, duration, duration);
-            if (closed.FirstAgentMessageAtMs >= closed.AssignedAtMs && closed.FirstAgentMessageAtMs > 0)
+            ConversationFacts.Add(deltas, cells, ReportingSeries.Duration, up, 1, o.DurationSeconds, o.DurationSeconds);
+            if (o.FirstResponseSeconds is { } first)
             {
-                var first = (closed.FirstAgentMessageAtMs - closed.AssignedAtMs) / 1000.0;
                 ConversationFacts.Add(deltas, cells, ReportingSeries.FirstResponse, up, 1, first, first);
             }
 
-            if (conversation.AgentMessageCount > 0 && conversation.VisitorMessageCount > 0)
+            if (o.ResponseCount > 0)
             {
-                var log = await _conversations.GetMessagesAsync(tenantId, conversation.Id, null, conversation.MessageCount + 64, cancellationToken).ConfigureAwait(false);
-                var responses = ConversationFacts.ResponseTimes(log, up);
-                if (responses.Count > 0)
-                {
-                    ConversationFacts.Add(deltas, cells, ReportingSeries.Response, up, responses.Count, responses.Sum() / 1000.0, responses.Max() / 1000.0);
-                }
+                ConversationFacts.Add(deltas, cells, ReportingSeries.Response, up, o.ResponseCount, o.ResponseSumSeconds, o.ResponseMaxSeconds);
             }
-        }
-
-        await _aggregates.ApplyAsync(tenantId, ReportingSeries.Consumer, e.EventId, deltas, cancellationToken).ConfigureAwait(false);
-        if (conversation.Rating is { } rating && facts.PickedUpAt is { } pickedUp)
-        {
-            await ApplyRatingAsync(tenantId, conversation.Id, rating, pickedUp, cells, cancellationToken).ConfigureAwait(false);
         }
     }
 
