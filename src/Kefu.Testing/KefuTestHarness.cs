@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Kefu.Engine;
 using Kefu.Events;
 using Kefu.Model;
+using Kefu.Storage;
 using Kefu.Transport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -84,6 +86,29 @@ public sealed class KefuTestHarness : IAsyncDisposable
 
     /// <summary>Returns once everything sent to the engine before the call is committed.</summary>
     public async Task FlushAsync() => await ((KefuEngine)Kefu).FlushAllAsync().ConfigureAwait(false);
+
+    /// <summary>
+    /// Returns once everything sent to the engine before the call is committed and every committed event of the tenant
+    /// has been handed to the event sinks (the outbox is empty).
+    /// </summary>
+    /// <param name="timeout">How long to wait for the sinks; default 20 seconds.</param>
+    /// <exception cref="TimeoutException">The outbox still held events after <paramref name="timeout"/>.</exception>
+    public async Task DeliveredAsync(TimeSpan? timeout = null)
+    {
+        await FlushAsync().ConfigureAwait(false);
+        var outbox = _services.GetRequiredService<IOutboxStore>();
+        var limit = timeout ?? TimeSpan.FromSeconds(20);
+        var waited = Stopwatch.StartNew();
+        while ((await outbox.ReadPendingAsync(TenantId, 0, 1).ConfigureAwait(false)).Count > 0)
+        {
+            if (waited.Elapsed > limit)
+            {
+                throw new TimeoutException($"The outbox of tenant {TenantId} still held events after {limit.TotalSeconds:0.#} s.");
+            }
+
+            await Task.Delay(2).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Moves the clock forward by <paramref name="by"/>, stopping at each timer's due time and letting the engine

@@ -12,7 +12,6 @@ namespace Kefu.Analytics.Quality;
 /// </summary>
 internal sealed class QualityInspection : IQualityInspection
 {
-    private const int Page = 200;
     private const int MaxWriteAttempts = 5;
 
     private readonly IConversationStore _conversations;
@@ -112,7 +111,7 @@ internal sealed class QualityInspection : IQualityInspection
     internal async ValueTask<InspectionResult> InspectAsync(long tenantId, Conversation conversation, CancellationToken cancellationToken)
     {
         var inspector = await InspectorAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        var messages = await ReadMessagesAsync(tenantId, conversation.Id, cancellationToken).ConfigureAwait(false);
+        var messages = await _conversations.GetLatestMessagesAsync(tenantId, conversation.Id, _options.MaxMessages, cancellationToken).ConfigureAwait(false);
         var result = inspector.Inspect(conversation, messages, _time.GetUtcNow());
         await StoreAsync(tenantId, result, cancellationToken).ConfigureAwait(false);
         if (_scores is not null)
@@ -162,39 +161,6 @@ internal sealed class QualityInspection : IQualityInspection
     {
         var document = await _documents.GetAsync(tenantId, QualityDocuments.RulesKind, QualityDocuments.RulesKey, cancellationToken).ConfigureAwait(false);
         return document is null ? new QualityRules() : QualityDocuments.ReadRules(document);
-    }
-
-    private async ValueTask<List<Message>> ReadMessagesAsync(long tenantId, long conversationId, CancellationToken cancellationToken)
-    {
-        var pages = new List<IReadOnlyList<Message>>();
-        long? before = null;
-        var count = 0;
-        while (count < _options.MaxMessages)
-        {
-            var page = await _conversations.GetMessagesAsync(tenantId, conversationId, before, Math.Min(Page, _options.MaxMessages - count), cancellationToken)
-                .ConfigureAwait(false);
-            if (page.Count == 0)
-            {
-                break;
-            }
-
-            pages.Add(page);
-            count += page.Count;
-            if (page.Count < Page)
-            {
-                break;
-            }
-
-            before = page[0].Id;
-        }
-
-        var messages = new List<Message>(count);
-        for (var i = pages.Count - 1; i >= 0; i--)
-        {
-            messages.AddRange(pages[i]);
-        }
-
-        return messages;
     }
 
     private async ValueTask RequireTenantAsync(long tenantId, CancellationToken cancellationToken)

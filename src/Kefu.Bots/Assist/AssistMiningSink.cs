@@ -15,8 +15,6 @@ internal sealed class AssistMiningSink : IEventSink
     /// <summary>The latest messages of a conversation that are mined (a longer conversation keeps its end).</summary>
     internal const int MaxMessages = 2000;
 
-    private const int Page = 200;
-
     private readonly IConversationStore _conversations;
     private readonly AssistState _state;
 
@@ -36,41 +34,9 @@ internal sealed class AssistMiningSink : IEventSink
                 continue;
             }
 
-            var messages = await ReadMessagesAsync(tenantId, e.ConversationId, cancellationToken).ConfigureAwait(false);
+            var messages = await _conversations.GetLatestMessagesAsync(tenantId, e.ConversationId, MaxMessages, cancellationToken).ConfigureAwait(false);
             var pairs = PairExtractor.Extract(messages);
             await _state.AddPairsAsync(tenantId, e.ConversationId, pairs, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private async ValueTask<List<Message>> ReadMessagesAsync(long tenantId, long conversationId, CancellationToken cancellationToken)
-    {
-        var pages = new List<IReadOnlyList<Message>>();
-        long? before = null;
-        var count = 0;
-        while (count < MaxMessages)
-        {
-            var page = await _conversations.GetMessagesAsync(tenantId, conversationId, before, Page, cancellationToken).ConfigureAwait(false);
-            if (page.Count == 0)
-            {
-                break;
-            }
-
-            pages.Add(page);
-            count += page.Count;
-            if (page.Count < Page)
-            {
-                break;
-            }
-
-            before = page[0].Id;
-        }
-
-        var messages = new List<Message>(count);
-        for (var i = pages.Count - 1; i >= 0; i--)
-        {
-            messages.AddRange(pages[i]);
-        }
-
-        return messages;
     }
 }

@@ -147,15 +147,7 @@ internal sealed class AssistHarness : IAsyncDisposable
     /// <summary>Waits until every committed event of the tenant went through the sinks, then for the history index.</summary>
     public async Task DeliveredAsync()
     {
-        await H.FlushAsync();
-        var outbox = H.Services.GetRequiredService<IOutboxStore>();
-        var clock = Stopwatch.StartNew();
-        while ((await outbox.ReadPendingAsync(TenantId, 0, 1)).Count > 0)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "The outbox did not deliver within 20 seconds.");
-            await Task.Delay(5);
-        }
-
+        await H.DeliveredAsync();
         await State.WhenIndexedAsync(TenantId);
     }
 
