@@ -15,5 +15,6 @@ internal static partial class AnalyticsRegistration
         services.TryAddSingleton<IServiceStatistics, ServiceStatistics>();
         services.TryAddSingleton<QualityScores>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventSink, ReportingSink>());
+        Reporting.Calls.CallStatisticsRegistration.Add(services);
     }
 }
