@@ -1,6 +1,7 @@
 using System.Globalization;
 using Kefu.Analytics.Quality;
 using Kefu.Analytics.Reporting;
+using Kefu.Analytics.Reporting.Calls;
 using Kefu.Analytics.Voice;
 using Kefu.Events;
 using Kefu.Model;
@@ -132,6 +133,110 @@ public static class ExportTables
             ExportCell.FromNumber(w.MessagesPerConversationMax),
         ]).ToList();
         return new ExportTable(title ?? L(language, "客服工作量", "Agent workload"), columns, rows);
+    }
+
+    /// <summary>Call or video statistics by time slot (E86 分时段统计, P5): one row per slot.</summary>
+    public static ExportTable FromCallSlots(IReadOnlyList<CallSlotRow> slots, ExportLanguage language = ExportLanguage.Zh, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
+        var seconds = L(language, "秒", "s");
+        ExportColumn[] columns =
+        [
+            new(L(language, "时段", "Slot")),
+            new(L(language, "请求量", "Requests"), ExportCellKind.Number, Decimals: 0),
+            new(L(language, "通话量", "Connected"), ExportCellKind.Number, Decimals: 0),
+            new(L(language, "接通率", "Connect rate"), ExportCellKind.Percentage),
+            new(L(language, "放弃量", "Abandoned"), ExportCellKind.Number, Decimals: 0),
+            new(L(language, "放弃率", "Abandon rate"), ExportCellKind.Percentage),
+            new(L(language, "平均等待时长", "Average wait"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "最大等待时长", "Longest wait"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "平均响应时长", "Average response"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "最大响应时长", "Longest response"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "平均放弃等待时长", "Average abandoned wait"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "最大放弃等待时长", "Longest abandoned wait"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "平均通话时长", "Average talk time"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "通话时长", "Talk time"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "10秒应答量", "Answered within 10 s"), ExportCellKind.Number, Decimals: 0),
+            new(L(language, "10秒以上应答量", "Answered after 10 s"), ExportCellKind.Number, Decimals: 0),
+            new(L(language, "10秒放弃量", "Abandoned within 10 s"), ExportCellKind.Number, Decimals: 0),
+            new(L(language, "10秒以上放弃量", "Abandoned after 10 s"), ExportCellKind.Number, Decimals: 0),
+        ];
+        var rows = slots.Select(r => (IReadOnlyList<ExportCell>)
+        [
+            ExportCell.FromText(r.Start.ToString("HH:mm", CultureInfo.InvariantCulture)),
+            ExportCell.FromNumber(r.Requests),
+            ExportCell.FromNumber(r.Connected),
+            ExportCell.FromPercentage(r.ConnectRate),
+            ExportCell.FromNumber(r.Abandoned),
+            ExportCell.FromPercentage(r.AbandonRate),
+            ExportCell.FromNumber(r.WaitAverage),
+            ExportCell.FromNumber(r.WaitMax),
+            ExportCell.FromNumber(r.ResponseAverage),
+            ExportCell.FromNumber(r.ResponseMax),
+            ExportCell.FromNumber(r.AbandonWaitAverage),
+            ExportCell.FromNumber(r.AbandonWaitMax),
+            ExportCell.FromNumber(r.TalkAverage),
+            ExportCell.FromNumber(r.TalkTotal),
+            ExportCell.FromNumber(r.AnsweredWithin10Seconds),
+            ExportCell.FromNumber(r.AnsweredAfter10Seconds),
+            ExportCell.FromNumber(r.AbandonedWithin10Seconds),
+            ExportCell.FromNumber(r.AbandonedAfter10Seconds),
+        ]).ToList();
+        return new ExportTable(title ?? L(language, "分时段统计", "Statistics by time slot"), columns, rows);
+    }
+
+    /// <summary>The agents' call or video workload (E86 客服工作量, P6): one row per agent.</summary>
+    public static ExportTable FromCallWorkload(IReadOnlyList<CallAgentWorkload> workload, ExportLanguage language = ExportLanguage.Zh, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        var seconds = L(language, "秒", "s");
+        ExportColumn[] columns =
+        [
+            new(L(language, "客服ID", "Agent id")),
+            new(L(language, "客服", "Agent")),
+            new(L(language, "客户主动结束量", "Ended by the customer"), ExportCellKind.Number, Decimals: 0),
+            new(L(language, "登录时长", "Login time"), ExportCellKind.Number, seconds, 0),
+            new(L(language, "通话时长", "Talk time"), ExportCellKind.Number, seconds, 0),
+            new(L(language, "平均通话时长", "Average talk time"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "访客等待时长", "Visitor wait"), ExportCellKind.Number, seconds, 0),
+            new(L(language, "平均访客等待时长", "Average visitor wait"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "坐席响应时长", "Agent response"), ExportCellKind.Number, seconds, 0),
+            new(L(language, "平均坐席响应时长", "Average agent response"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "请求量", "Requests"), ExportCellKind.Number, Decimals: 0),
+            new(L(language, "主动发起量", "Proactive invites"), ExportCellKind.Number, Decimals: 0),
+            new(L(language, "通话量", "Connected"), ExportCellKind.Number, Decimals: 0),
+            new(L(language, "坐席主动结束量", "Ended by the agent"), ExportCellKind.Number, Decimals: 0),
+            new(L(language, "未就绪次数", "Not-ready count"), ExportCellKind.Number, Decimals: 0),
+            new(L(language, "未就绪时长", "Not-ready time"), ExportCellKind.Number, seconds, 0),
+            new(L(language, "平均未就绪时长", "Average not-ready time"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "话后处理时长", "After-call work"), ExportCellKind.Number, seconds, 0),
+            new(L(language, "平均话后处理时长", "Average after-call work"), ExportCellKind.Number, seconds, 1),
+            new(L(language, "工作负荷", "Workload"), ExportCellKind.Percentage),
+        ];
+        var rows = workload.Select(w => (IReadOnlyList<ExportCell>)
+        [
+            Id(w.AgentId),
+            ExportCell.FromText(w.Name),
+            ExportCell.FromNumber(w.CustomerEnded),
+            ExportCell.FromNumber(w.LoginTime),
+            ExportCell.FromNumber(w.TalkTime),
+            ExportCell.FromNumber(w.TalkAverage),
+            ExportCell.FromNumber(w.VisitorWait),
+            ExportCell.FromNumber(w.VisitorWaitAverage),
+            ExportCell.FromNumber(w.AgentResponse),
+            ExportCell.FromNumber(w.AgentResponseAverage),
+            ExportCell.FromNumber(w.Requests),
+            ExportCell.FromNumber(w.ProactiveInvites),
+            ExportCell.FromNumber(w.Connected),
+            ExportCell.FromNumber(w.AgentEnded),
+            ExportCell.FromNumber(w.NotReadyCount),
+            ExportCell.FromNumber(w.NotReadyTime),
+            ExportCell.FromNumber(w.NotReadyAverage),
+            ExportCell.FromNumber(w.AfterCallWork),
+            ExportCell.FromNumber(w.AfterCallWorkAverage),
+            ExportCell.FromPercentage(w.Workload),
+        ]).ToList();
+        return new ExportTable(title ?? L(language, "客服工作量（通话）", "Agent call workload"), columns, rows);
     }
 
     /// <summary>Visitors by channel (访客统计): the channels with their shares and a total row, and the daily trend with one column per channel kind and a line chart.</summary>

@@ -1,5 +1,6 @@
 using Kefu.Analytics.Quality;
 using Kefu.Analytics.Reporting;
+using Kefu.Analytics.Reporting.Calls;
 using Kefu.Analytics.Voice;
 using Kefu.Storage;
 
@@ -39,6 +40,16 @@ public interface IReportExports
     /// <summary>Exports the daily report from <paramref name="from"/> to <paramref name="to"/> included.</summary>
     /// <exception cref="KefuValidationException">The period is reversed or longer than 90 days, or the offset is invalid.</exception>
     Task ExportDailyAsync(long tenantId, DateOnly from, DateOnly to, ExportFormat format, Stream output, ExportLanguage language = ExportLanguage.Zh, TimeSpan utcOffset = default, CancellationToken cancellationToken = default);
+
+    /// <summary>Exports call or video statistics by time slot (P5).</summary>
+    /// <exception cref="KefuValidationException">The query is out of range (see <see cref="ICallStatistics.GetSlotsAsync"/>).</exception>
+    /// <exception cref="InvalidOperationException">Call statistics are not registered (call <c>AddAnalytics()</c>).</exception>
+    Task ExportCallSlotsAsync(long tenantId, CallSlotQuery query, ExportFormat format, Stream output, ExportLanguage language = ExportLanguage.Zh, CancellationToken cancellationToken = default);
+
+    /// <summary>Exports the agents' call or video workload (P6).</summary>
+    /// <exception cref="KefuValidationException">The query is out of range (see <see cref="ICallStatistics.GetAgentWorkloadAsync"/>).</exception>
+    /// <exception cref="InvalidOperationException">Call statistics are not registered (call <c>AddAnalytics()</c>).</exception>
+    Task ExportCallWorkloadAsync(long tenantId, CallWorkloadQuery query, ExportFormat format, Stream output, ExportLanguage language = ExportLanguage.Zh, CancellationToken cancellationToken = default);
 
     /// <summary>Exports every agent's workload over the days.</summary>
     /// <exception cref="KefuValidationException">The period is reversed or longer than 90 days.</exception>

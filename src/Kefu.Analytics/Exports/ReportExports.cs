@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Kefu.Analytics.Quality;
 using Kefu.Analytics.Reporting;
+using Kefu.Analytics.Reporting.Calls;
 using Kefu.Analytics.Voice;
 using Kefu.Model;
 using Kefu.Storage;
@@ -18,14 +19,16 @@ internal sealed class ReportExports : IReportExports
     private readonly IConversationStore _conversations;
     private readonly IVoiceOfCustomer? _voice;
     private readonly IQualityInspection? _quality;
+    private readonly ICallStatistics? _calls;
 
-    public ReportExports(IReports reports, IServiceStatistics statistics, IConversationStore conversations, IVoiceOfCustomer? voice = null, IQualityInspection? quality = null)
+    public ReportExports(IReports reports, IServiceStatistics statistics, IConversationStore conversations, IVoiceOfCustomer? voice = null, IQualityInspection? quality = null, ICallStatistics? calls = null)
     {
         _reports = reports;
         _statistics = statistics;
         _conversations = conversations;
         _voice = voice;
         _quality = quality;
+        _calls = calls;
     }
 
     /// <summary>The cap on history and inspection rows; lowered by tests.</summary>
@@ -69,6 +72,24 @@ internal sealed class ReportExports : IReportExports
         Check(format, output, language);
         var days = await _statistics.GetDailyAsync(tenantId, from, to, utcOffset, cancellationToken).ConfigureAwait(false);
         await WriteAsync([ExportTables.FromDailyFigures(days, language)], format, output, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ExportCallSlotsAsync(long tenantId, CallSlotQuery query, ExportFormat format, Stream output, ExportLanguage language = ExportLanguage.Zh, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        Check(format, output, language);
+        var calls = _calls ?? throw new InvalidOperationException("Call statistics are not registered: call AddAnalytics().");
+        var slots = await calls.GetSlotsAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+        await WriteAsync([ExportTables.FromCallSlots(slots, language)], format, output, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ExportCallWorkloadAsync(long tenantId, CallWorkloadQuery query, ExportFormat format, Stream output, ExportLanguage language = ExportLanguage.Zh, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        Check(format, output, language);
+        var calls = _calls ?? throw new InvalidOperationException("Call statistics are not registered: call AddAnalytics().");
+        var workload = await calls.GetAgentWorkloadAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+        await WriteAsync([ExportTables.FromCallWorkload(workload, language)], format, output, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ExportWorkloadAsync(long tenantId, DateOnly from, DateOnly to, ExportFormat format, Stream output, ExportLanguage language = ExportLanguage.Zh, TimeSpan utcOffset = default, CancellationToken cancellationToken = default)
