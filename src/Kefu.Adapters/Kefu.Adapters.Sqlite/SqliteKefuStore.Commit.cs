@@ -1,0 +1,249 @@
+using Kefu.Events;
+using Kefu.Model;
+using Kefu.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Kefu.Adapters.Sqlite;
+
+internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectoryStore
+{
+    public ValueTask CommitAsync(TenantCommit commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        return new(_database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                await ApplyCommitAsync(connection, transaction, commit, ct).ConfigureAwait(false);
+                return 0;
+            },
+            cancellationToken).AsTask());
+    }
+
+    private static async ValueTask ApplyCommitAsync(SqliteConnection connection, SqliteTransaction transaction, TenantCommit commit, CancellationToken ct)
+    {
+        var tenantId = commit.TenantId;
+        using (var ensure = Command(connection, transaction, "INSERT OR IGNORE INTO tenants (tenant_id) VALUES ($tenant);"))
+        {
+            ensure.Parameters.AddWithValue("$tenant", tenantId);
+            await ensure.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        if (commit.Tenant is not null)
+        {
+            await UpdateTenantColumnAsync(connection, transaction, tenantId, "tenant", SqliteJson.Write(commit.Tenant), ct).ConfigureAwait(false);
+        }
+
+        if (commit.Settings is not null)
+        {
+            await UpdateTenantColumnAsync(connection, transaction, tenantId, "settings", SqliteJson.Write(commit.Settings), ct).ConfigureAwait(false);
+        }
+
+        if (commit.Directory.Count > 0)
+        {
+            using var upsert = Command(connection, transaction, "INSERT OR REPLACE INTO directory_entities (tenant_id, id, kind, entity) VALUES ($tenant, $id, $kind, $entity);");
+            using var delete = Command(connection, transaction, "DELETE FROM directory_entities WHERE tenant_id = $tenant AND id = $id;");
+            foreach (var change in commit.Directory)
+            {
+                var command = change.Entity is null ? delete : upsert;
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$tenant", tenantId);
+                command.Parameters.AddWithValue("$id", change.Id);
+                if (change.Entity is not null)
+                {
+                    command.Parameters.AddWithValue("$kind", SqliteJson.DirectoryKind(change.Entity));
+                    command.Parameters.AddWithValue("$entity", SqliteJson.WriteDirectory(change.Entity));
+                }
+
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+
+        if (commit.Visitors.Count > 0)
+        {
+            using var upsert = Command(connection, transaction, "INSERT OR REPLACE INTO visitors (tenant_id, id, visitor) VALUES ($tenant, $id, $visitor);");
+            upsert.Parameters.AddWithValue("$tenant", tenantId);
+            var id = upsert.Parameters.Add("$id", SqliteType.Integer);
+            var json = upsert.Parameters.Add("$visitor", SqliteType.Text);
+            foreach (var visitor in commit.Visitors)
+            {
+                id.Value = visitor.Id;
+                json.Value = SqliteJson.Write(visitor);
+                await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+
+        if (commit.Conversations.Count > 0)
+        {
+            // A conversation keeps the position and visitor of its first commit.
+            using var upsert = Command(
+                connection,
+                transaction,
+                """
+                INSERT INTO conversations (tenant_id, id, position, visitor_id, closed, conversation)
+                VALUES ($tenant, $id, (SELECT coalesce(max(position), 0) + 1 FROM conversations WHERE tenant_id = $tenant), $visitor, $closed, $conversation)
+                ON CONFLICT (tenant_id, id) DO UPDATE SET closed = excluded.closed, conversation = excluded.conversation;
+                """);
+            upsert.Parameters.AddWithValue("$tenant", tenantId);
+            var id = upsert.Parameters.Add("$id", SqliteType.Integer);
+            var visitor = upsert.Parameters.Add("$visitor", SqliteType.Integer);
+            var closed = upsert.Parameters.Add("$closed", SqliteType.Integer);
+            var json = upsert.Parameters.Add("$conversation", SqliteType.Text);
+            foreach (var conversation in commit.Conversations)
+            {
+                id.Value = conversation.Id;
+                visitor.Value = conversation.VisitorId;
+                closed.Value = conversation.IsClosed ? 1 : 0;
+                json.Value = SqliteJson.Write(conversation);
+                await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+
+        if (commit.Events.Count > 0)
+        {
+            await AppendMessagesAsync(connection, transaction, tenantId, commit.Events, ct).ConfigureAwait(false);
+            await AppendOutboxAsync(connection, transaction, tenantId, commit.Events, ct).ConfigureAwait(false);
+            using var sequence = Command(connection, transaction, "UPDATE tenants SET last_sequence = $sequence WHERE tenant_id = $tenant;");
+            sequence.Parameters.AddWithValue("$tenant", tenantId);
+            sequence.Parameters.AddWithValue("$sequence", commit.Events[^1].Sequence);
+            await sequence.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async ValueTask UpdateTenantColumnAsync(SqliteConnection connection, SqliteTransaction transaction, long tenantId, string column, string json, CancellationToken ct)
+    {
+        using var command = Command(connection, transaction, $"UPDATE tenants SET {column} = $json WHERE tenant_id = $tenant;");
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        command.Parameters.AddWithValue("$json", json);
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static async ValueTask AppendMessagesAsync(SqliteConnection connection, SqliteTransaction transaction, long tenantId, IReadOnlyList<KefuEvent> events, CancellationToken ct)
+    {
+        SqliteCommand? insert = null;
+        SqliteCommand? recall = null;
+        try
+        {
+            foreach (var e in events)
+            {
+                switch (e.PayloadCase)
+                {
+                    case KefuEvent.PayloadOneofCase.Message:
+                        insert ??= Command(connection, transaction, "INSERT OR IGNORE INTO messages (tenant_id, conversation_id, message_id, event) VALUES ($tenant, $conversation, $message, $event);");
+                        insert.Parameters.Clear();
+                        insert.Parameters.AddWithValue("$tenant", tenantId);
+                        insert.Parameters.AddWithValue("$conversation", e.ConversationId);
+                        insert.Parameters.AddWithValue("$message", e.Message.MessageId);
+                        insert.Parameters.AddWithValue("$event", Google.Protobuf.MessageExtensions.ToByteArray(e));
+                        await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                        break;
+                    case KefuEvent.PayloadOneofCase.MessageRecalled:
+                        recall ??= Command(connection, transaction, "INSERT OR IGNORE INTO recalled_messages (tenant_id, message_id) VALUES ($tenant, $message);");
+                        recall.Parameters.Clear();
+                        recall.Parameters.AddWithValue("$tenant", tenantId);
+                        recall.Parameters.AddWithValue("$message", e.MessageRecalled.MessageId);
+                        await recall.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            insert?.Dispose();
+            recall?.Dispose();
+        }
+    }
+
+    // ---- IDirectoryStore
+
+    public ValueTask<TenantSnapshot?> LoadTenantAsync(long tenantId, CancellationToken cancellationToken = default)
+        => _database.ReadAsync<TenantSnapshot?>(
+            async (connection, ct) =>
+            {
+                // One read transaction, so the snapshot is consistent with itself while the writer commits.
+                using var transaction = connection.BeginTransaction(deferred: true);
+                string tenantJson;
+                string? settingsJson;
+                long lastSequence;
+                using (var command = Command(connection, transaction, "SELECT tenant, settings, last_sequence FROM tenants WHERE tenant_id = $tenant AND tenant IS NOT NULL;"))
+                {
+                    command.Parameters.AddWithValue("$tenant", tenantId);
+                    using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        return null;
+                    }
+
+                    tenantJson = reader.GetString(0);
+                    settingsJson = reader.IsDBNull(1) ? null : reader.GetString(1);
+                    lastSequence = reader.GetInt64(2);
+                }
+
+                var directory = new List<IDirectoryEntity>();
+                using (var command = Command(connection, transaction, "SELECT kind, entity FROM directory_entities WHERE tenant_id = $tenant ORDER BY id;"))
+                {
+                    command.Parameters.AddWithValue("$tenant", tenantId);
+                    using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        directory.Add(SqliteJson.ReadDirectory(reader.GetString(0), reader.GetString(1)));
+                    }
+                }
+
+                return new TenantSnapshot
+                {
+                    Tenant = SqliteJson.Read<Tenant>(tenantJson),
+                    Settings = settingsJson is null ? new TenantSettings() : SqliteJson.Read<TenantSettings>(settingsJson),
+                    Directory = directory,
+                    LastEventSequence = lastSequence,
+                };
+            },
+            cancellationToken);
+
+    public ValueTask<Tenant?> GetTenantAsync(long tenantId, CancellationToken cancellationToken = default)
+        => _database.ReadAsync<Tenant?>(
+            async (connection, ct) =>
+            {
+                using var command = Command(connection, null, "SELECT tenant FROM tenants WHERE tenant_id = $tenant AND tenant IS NOT NULL;");
+                command.Parameters.AddWithValue("$tenant", tenantId);
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? SqliteJson.Read<Tenant>(json) : null;
+            },
+            cancellationToken);
+
+    public ValueTask<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken = default)
+        => _database.ReadAsync<IReadOnlyList<Tenant>>(
+            async (connection, ct) =>
+            {
+                using var command = Command(connection, null, "SELECT tenant FROM tenants WHERE tenant IS NOT NULL ORDER BY tenant_id;");
+                var tenants = new List<Tenant>();
+                using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    tenants.Add(SqliteJson.Read<Tenant>(reader.GetString(0)));
+                }
+
+                return tenants;
+            },
+            cancellationToken);
+
+    public ValueTask<TenantTemplate?> GetTenantTemplateAsync(CancellationToken cancellationToken = default)
+        => _database.ReadAsync<TenantTemplate?>(
+            async (connection, ct) =>
+            {
+                using var command = Command(connection, null, "SELECT template FROM tenant_template WHERE id = 1;");
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? SqliteJson.Read<TenantTemplate>(json) : null;
+            },
+            cancellationToken);
+
+    public ValueTask SaveTenantTemplateAsync(TenantTemplate template, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        return new(_database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                using var command = Command(connection, transaction, "INSERT OR REPLACE INTO tenant_template (id, template) VALUES (1, $template);");
+                command.Parameters.AddWithValue("$template", SqliteJson.Write(template));
+                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            },
+            cancellationToken).AsTask());
+    }
+}

@@ -1,0 +1,173 @@
+using Kefu.Events;
+using Kefu.Model;
+using Kefu.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Kefu.Adapters.Sqlite;
+
+internal sealed partial class SqliteKefuStore : IConversationStore
+{
+    private const string MessageSelect =
+        """
+        SELECT m.event, r.message_id IS NOT NULL FROM messages m
+        LEFT JOIN recalled_messages r ON r.tenant_id = m.tenant_id AND r.message_id = m.message_id
+        """;
+
+    public ValueTask<Conversation?> GetConversationAsync(long tenantId, long conversationId, CancellationToken cancellationToken = default)
+        => _database.ReadAsync<Conversation?>(
+            async (connection, ct) =>
+            {
+                using var command = Command(connection, null, "SELECT conversation FROM conversations WHERE tenant_id = $tenant AND id = $id;");
+                command.Parameters.AddWithValue("$tenant", tenantId);
+                command.Parameters.AddWithValue("$id", conversationId);
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? SqliteJson.Read<Conversation>(json) : null;
+            },
+            cancellationToken);
+
+    public ValueTask<IReadOnlyList<Conversation>> ListOpenConversationsAsync(long tenantId, CancellationToken cancellationToken = default)
+        => _database.ReadAsync<IReadOnlyList<Conversation>>(
+            async (connection, ct) =>
+            {
+                using var command = Command(connection, null, "SELECT conversation FROM conversations WHERE tenant_id = $tenant AND closed = 0 ORDER BY position;");
+                command.Parameters.AddWithValue("$tenant", tenantId);
+                return await ReadAllAsync(command, static r => SqliteJson.Read<Conversation>(r.GetString(0)), ct).ConfigureAwait(false);
+            },
+            cancellationToken);
+
+    public ValueTask<Message?> GetMessageAsync(long tenantId, long conversationId, long messageId, CancellationToken cancellationToken = default)
+        => _database.ReadAsync<Message?>(
+            async (connection, ct) =>
+            {
+                using var command = Command(connection, null, $"{MessageSelect} WHERE m.tenant_id = $tenant AND m.conversation_id = $conversation AND m.message_id = $message;");
+                command.Parameters.AddWithValue("$tenant", tenantId);
+                command.Parameters.AddWithValue("$conversation", conversationId);
+                command.Parameters.AddWithValue("$message", messageId);
+                var messages = await ReadAllAsync(command, ReadMessage, ct).ConfigureAwait(false);
+                return messages.Count == 0 ? null : messages[0];
+            },
+            cancellationToken);
+
+    public ValueTask<IReadOnlyList<Message>> GetMessagesAsync(long tenantId, long conversationId, long? beforeMessageId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return _database.ReadAsync<IReadOnlyList<Message>>(
+            async (connection, ct) =>
+            {
+                using var command = Command(
+                    connection,
+                    null,
+                    $"{MessageSelect} WHERE m.tenant_id = $tenant AND m.conversation_id = $conversation AND m.message_id < $before ORDER BY m.message_id DESC LIMIT $limit;");
+                command.Parameters.AddWithValue("$tenant", tenantId);
+                command.Parameters.AddWithValue("$conversation", conversationId);
+                command.Parameters.AddWithValue("$before", beforeMessageId ?? long.MaxValue);
+                command.Parameters.AddWithValue("$limit", limit);
+                var page = await ReadAllAsync(command, ReadMessage, ct).ConfigureAwait(false);
+                page.Reverse();
+                return page;
+            },
+            cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<Message>> GetVisitorMessagesAsync(long tenantId, long visitorId, long? beforeMessageId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return _database.ReadAsync<IReadOnlyList<Message>>(
+            async (connection, ct) =>
+            {
+                using var command = Command(
+                    connection,
+                    null,
+                    $"""
+                    {MessageSelect}
+                    JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
+                    WHERE m.tenant_id = $tenant AND c.visitor_id = $visitor AND m.message_id < $before
+                    ORDER BY m.message_id DESC LIMIT $limit;
+                    """);
+                command.Parameters.AddWithValue("$tenant", tenantId);
+                command.Parameters.AddWithValue("$visitor", visitorId);
+                command.Parameters.AddWithValue("$before", beforeMessageId ?? long.MaxValue);
+                command.Parameters.AddWithValue("$limit", limit);
+                var page = await ReadAllAsync(command, ReadMessage, ct).ConfigureAwait(false);
+                page.Reverse();
+                return page;
+            },
+            cancellationToken);
+    }
+
+    public ValueTask<Page<Conversation>> SearchConversationsAsync(long tenantId, HistoryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return _database.ReadAsync(
+            async (connection, ct) =>
+            {
+                // The indexed filters narrow the scan; HistoryQuery.Matches decides, so every store answers alike.
+                var sql = "SELECT conversation FROM conversations WHERE tenant_id = $tenant";
+                using var command = Command(connection, null, string.Empty);
+                command.Parameters.AddWithValue("$tenant", tenantId);
+                if (query.ConversationId is { } id)
+                {
+                    sql += " AND id = $id";
+                    command.Parameters.AddWithValue("$id", id);
+                }
+
+                if (query.VisitorId is { } visitor)
+                {
+                    sql += " AND visitor_id = $visitor";
+                    command.Parameters.AddWithValue("$visitor", visitor);
+                }
+
+                if (query.Closed is { } closed)
+                {
+                    sql += " AND closed = $closed";
+                    command.Parameters.AddWithValue("$closed", closed ? 1 : 0);
+                }
+
+                command.CommandText = sql + " ORDER BY position DESC;";
+                var candidates = await ReadAllAsync(command, static r => SqliteJson.Read<Conversation>(r.GetString(0)), ct).ConfigureAwait(false);
+                var matches = candidates.Where(query.Matches).ToList();
+                return new Page<Conversation>([.. matches.Skip(query.Offset).Take(query.PageSize)], matches.Count, query.Offset);
+            },
+            cancellationToken);
+    }
+
+    public ValueTask<Visitor?> GetVisitorAsync(long tenantId, long visitorId, CancellationToken cancellationToken = default)
+        => _database.ReadAsync<Visitor?>(
+            async (connection, ct) =>
+            {
+                using var command = Command(connection, null, "SELECT visitor FROM visitors WHERE tenant_id = $tenant AND id = $id;");
+                command.Parameters.AddWithValue("$tenant", tenantId);
+                command.Parameters.AddWithValue("$id", visitorId);
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? SqliteJson.Read<Visitor>(json) : null;
+            },
+            cancellationToken);
+
+    public ValueTask<Page<Visitor>> SearchVisitorsAsync(long tenantId, VisitorQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return _database.ReadAsync(
+            async (connection, ct) =>
+            {
+                using var command = Command(connection, null, "SELECT visitor FROM visitors WHERE tenant_id = $tenant ORDER BY id DESC;");
+                command.Parameters.AddWithValue("$tenant", tenantId);
+                var visitors = await ReadAllAsync(command, static r => SqliteJson.Read<Visitor>(r.GetString(0)), ct).ConfigureAwait(false);
+                var matches = visitors.Where(query.Matches).ToList();
+                return new Page<Visitor>([.. matches.Skip(query.Offset).Take(query.PageSize)], matches.Count, query.Offset);
+            },
+            cancellationToken);
+    }
+
+    private static Message ReadMessage(SqliteDataReader reader)
+        => KefuEvent.Parser.ParseFrom((byte[])reader.GetValue(0)).ToMessage(recalled: reader.GetBoolean(1));
+
+    private static async ValueTask<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken ct)
+    {
+        var items = new List<T>();
+        using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            items.Add(read(reader));
+        }
+
+        return items;
+    }
+}

@@ -1,0 +1,65 @@
+using Kefu.Storage;
+
+namespace Kefu.Adapters.Tests.Conformance;
+
+// Each conformance suite, once per store. A store lives as long as its test class; tests use tenants of their own.
+
+public sealed class InMemoryConfigurationDocumentStoreTests(InMemoryStoreFixture fixture)
+    : ConfigurationDocumentStoreConformance, IClassFixture<InMemoryStoreFixture>
+{
+    private protected override IConfigurationDocumentStore Store => fixture.Store;
+}
+
+public sealed class SqliteConfigurationDocumentStoreTests(SqliteStoreFixture fixture)
+    : ConfigurationDocumentStoreConformance, IClassFixture<SqliteStoreFixture>
+{
+    private protected override IConfigurationDocumentStore Store => fixture.Store;
+}
+
+public sealed class InMemoryAggregateStoreTests(InMemoryStoreFixture fixture)
+    : AggregateStoreConformance, IClassFixture<InMemoryStoreFixture>
+{
+    private protected override IAggregateStore Store => fixture.Store;
+}
+
+public sealed class SqliteAggregateStoreTests(SqliteStoreFixture fixture)
+    : AggregateStoreConformance, IClassFixture<SqliteStoreFixture>
+{
+    private protected override IAggregateStore Store => fixture.Store;
+}
+
+public sealed class InMemoryOutboxStoreTests(InMemoryStoreFixture fixture)
+    : OutboxStoreConformance, IClassFixture<InMemoryStoreFixture>
+{
+    private protected override IOutboxStore Store => fixture.Store;
+
+    private protected override ITenantCommitStore Commits => fixture.Store;
+}
+
+public sealed class SqliteOutboxStoreTests(SqliteStoreFixture fixture)
+    : OutboxStoreConformance, IClassFixture<SqliteStoreFixture>
+{
+    private protected override IOutboxStore Store => fixture.Store;
+
+    private protected override ITenantCommitStore Commits => fixture.Store;
+}
+
+public sealed class InMemoryTenantStoreTests(InMemoryStoreFixture fixture)
+    : TenantStoreConformance, IClassFixture<InMemoryStoreFixture>
+{
+    private protected override ITenantCommitStore Commits => fixture.Store;
+
+    private protected override IDirectoryStore Directory => fixture.Store;
+
+    private protected override IConversationStore Conversations => fixture.Store;
+}
+
+public sealed class SqliteTenantStoreTests(SqliteStoreFixture fixture)
+    : TenantStoreConformance, IClassFixture<SqliteStoreFixture>
+{
+    private protected override ITenantCommitStore Commits => fixture.Store;
+
+    private protected override IDirectoryStore Directory => fixture.Store;
+
+    private protected override IConversationStore Conversations => fixture.Store;
+}
