@@ -1,5 +1,4 @@
 using Kefu.Adapters.Sqlite;
-using Kefu.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -36,20 +35,9 @@ public static class SqliteKefuBuilderExtensions
                 })
             .ValidateOnStart();
 
-        services.RemoveAll<ITenantCommitStore>();
-        services.RemoveAll<IDirectoryStore>();
-        services.RemoveAll<IConversationStore>();
-        services.RemoveAll<IOutboxStore>();
-        services.RemoveAll<IConfigurationDocumentStore>();
-        services.RemoveAll<IAggregateStore>();
-
-        services.TryAddSingleton(static sp => new SqliteKefuStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
-        services.AddSingleton<ITenantCommitStore>(static sp => sp.GetRequiredService<SqliteKefuStore>());
-        services.AddSingleton<IDirectoryStore>(static sp => sp.GetRequiredService<SqliteKefuStore>());
-        services.AddSingleton<IConversationStore>(static sp => sp.GetRequiredService<SqliteKefuStore>());
-        services.AddSingleton<IOutboxStore>(static sp => sp.GetRequiredService<SqliteKefuStore>());
-        services.AddSingleton<IConfigurationDocumentStore>(static sp => sp.GetRequiredService<SqliteKefuStore>());
-        services.AddSingleton<IAggregateStore>(static sp => sp.GetRequiredService<SqliteKefuStore>());
+        builder.UseStore(
+            static sp => sp.GetRequiredService<SqliteKefuStore>(),
+            static services => services.TryAddSingleton(static sp => new SqliteKefuStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStoreInitializer>());
         return builder;
     }

@@ -90,10 +90,40 @@ public static class KefuServiceCollectionExtensions
     private static IKefuBuilder UseInMemory(this IKefuBuilder builder, bool replace)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
         if (replace)
         {
-            services.RemoveAll<InMemoryKefuStore>();
+            builder.Services.RemoveAll<InMemoryKefuStore>();
+            return builder.UseStore(static sp => sp.GetRequiredService<InMemoryKefuStore>(), registerStore: static services => services.TryAddSingleton<InMemoryKefuStore>());
+        }
+
+        builder.Services.TryAddSingleton<InMemoryKefuStore>();
+        AddStoreInterfaces(builder.Services, static sp => sp.GetRequiredService<InMemoryKefuStore>(), replace: false);
+        return builder;
+    }
+
+    /// <summary>
+    /// Stores everything in <typeparamref name="TStore"/>, one object implementing every store interface, in place of
+    /// the store registered before (the in-memory one by default). For storage adapters: <c>UseSqlite</c> and
+    /// <c>UsePostgreSql</c> are built on it.
+    /// </summary>
+    /// <param name="builder">The Kefu builder.</param>
+    /// <param name="store">Resolves the store; called once per interface, so it should return one singleton.</param>
+    /// <param name="registerStore">Registers <typeparamref name="TStore"/> itself, optional.</param>
+    public static IKefuBuilder UseStore<TStore>(this IKefuBuilder builder, Func<IServiceProvider, TStore> store, Action<IServiceCollection>? registerStore = null)
+        where TStore : class, ITenantCommitStore, IDirectoryStore, IConversationStore, IOutboxStore, IConfigurationDocumentStore, IAggregateStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(store);
+        registerStore?.Invoke(builder.Services);
+        AddStoreInterfaces(builder.Services, store, replace: true);
+        return builder;
+    }
+
+    private static void AddStoreInterfaces<TStore>(IServiceCollection services, Func<IServiceProvider, TStore> store, bool replace)
+        where TStore : class, ITenantCommitStore, IDirectoryStore, IConversationStore, IOutboxStore, IConfigurationDocumentStore, IAggregateStore
+    {
+        if (replace)
+        {
             services.RemoveAll<ITenantCommitStore>();
             services.RemoveAll<IDirectoryStore>();
             services.RemoveAll<IConversationStore>();
@@ -102,14 +132,12 @@ public static class KefuServiceCollectionExtensions
             services.RemoveAll<IAggregateStore>();
         }
 
-        services.TryAddSingleton<InMemoryKefuStore>();
-        services.TryAddSingleton<ITenantCommitStore>(sp => sp.GetRequiredService<InMemoryKefuStore>());
-        services.TryAddSingleton<IDirectoryStore>(sp => sp.GetRequiredService<InMemoryKefuStore>());
-        services.TryAddSingleton<IConversationStore>(sp => sp.GetRequiredService<InMemoryKefuStore>());
-        services.TryAddSingleton<IOutboxStore>(sp => sp.GetRequiredService<InMemoryKefuStore>());
-        services.TryAddSingleton<IConfigurationDocumentStore>(sp => sp.GetRequiredService<InMemoryKefuStore>());
-        services.TryAddSingleton<IAggregateStore>(sp => sp.GetRequiredService<InMemoryKefuStore>());
-        return builder;
+        services.TryAddSingleton<ITenantCommitStore>(store);
+        services.TryAddSingleton<IDirectoryStore>(store);
+        services.TryAddSingleton<IConversationStore>(store);
+        services.TryAddSingleton<IOutboxStore>(store);
+        services.TryAddSingleton<IConfigurationDocumentStore>(store);
+        services.TryAddSingleton<IAggregateStore>(store);
     }
 
     /// <summary>Replaces the routing policy (the routing seam).</summary>
