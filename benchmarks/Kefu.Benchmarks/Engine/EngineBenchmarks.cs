@@ -25,13 +25,12 @@ namespace Kefu.Benchmarks.Engine;
 public class EngineBenchmarks
 {
     /// <summary>Messages sent by one invocation, all in flight at once: the engine's send pool holds 4,096 items.</summary>
-    public const int MessagesPerInvoke = 4096;
+    public const int MessagesPerInvoke = EngineRig.MessagesPerInvoke;
 
     // The in-memory store keeps every message, so each iteration gets a new engine: 24 × 4,096 = 98,304 messages.
     private const int InvocationsPerIteration = 24;
     private const int MessagesPerIteration = InvocationsPerIteration * MessagesPerInvoke;
-    private const int ConversationCount = 16;
-    private const int AgentCount = 4;
+    private const int ConversationCount = EngineRig.ConversationCount;
 
     private readonly MessageContent _content = MessageContent.FromText("您好，我的订单 20240612-0042 还没有发货，请问什么时候能到？");
     private readonly ValueTask<SendResult>[] _pending = new ValueTask<SendResult>[MessagesPerInvoke];
@@ -42,7 +41,7 @@ public class EngineBenchmarks
 
     private EngineRig? _rig;
 
-    private Target[] _channelTargets = [];
+    private SendTarget[] _channelTargets = [];
     private ChannelWriter<Payload>? _writer;
     private Task _readLoop = Task.CompletedTask;
 
@@ -67,22 +66,7 @@ public class EngineBenchmarks
     public async Task EngineSend()
     {
         var rig = _rig ?? throw new InvalidOperationException("The iteration setup did not start the engine.");
-        var conversations = rig.Kefu.Conversations;
-        var offset = NextInvocationOffset();
-        for (var i = 0; i < MessagesPerInvoke; i++)
-        {
-            var target = rig.Targets[i % ConversationCount];
-            _pending[i] = conversations.SendAsync(rig.TenantId, target.ConversationId, target.SenderOf(i), _content, _clientMessageIds[offset + i]);
-        }
-
-        for (var i = 0; i < MessagesPerInvoke; i++)
-        {
-            var result = await _pending[i];
-            if (result.Blocked || result.Duplicate)
-            {
-                throw new InvalidOperationException($"Message {offset + i} was {(result.Blocked ? "blocked" : "a duplicate")}: the benchmark would measure refusals, not sends.");
-            }
-        }
+        await rig.SendAsync(_pending, _content, _clientMessageIds, NextInvocationOffset());
     }
 
     // ---- Baseline: a bare channel
@@ -90,7 +74,7 @@ public class EngineBenchmarks
     [GlobalSetup(Target = nameof(BareChannel))]
     public void StartChannel()
     {
-        _channelTargets = [.. Enumerable.Range(1, ConversationCount).Select(i => new Target(i, Participant.Visitor(1_000 + i), Participant.Agent(2_000 + (i % AgentCount))))];
+        _channelTargets = [.. Enumerable.Range(1, ConversationCount).Select(i => new SendTarget(i, Participant.Visitor(1_000 + i), Participant.Agent(2_000 + (i % EngineRig.AgentCount))))];
         var channel = ChannelFactory.CreateUnbounded<Payload>(new UnboundedChannelOptions { SingleReader = true });
         _writer = channel.Writer;
         _readLoop = Task.Run(() => ReadLoopAsync(channel.Reader));
@@ -172,12 +156,6 @@ public class EngineBenchmarks
         return offset;
     }
 
-    /// <summary>A conversation and its two participants; messages alternate between them per round of the round-robin.</summary>
-    private readonly record struct Target(long ConversationId, Participant Visitor, Participant Agent)
-    {
-        public Participant SenderOf(int message) => (message / ConversationCount) % 2 == 0 ? Visitor : Agent;
-    }
-
     /// <summary>What the engine's send receives, as the baseline's channel item.</summary>
     private readonly record struct Payload(long ConversationId, Participant Sender, MessageContent Content, string ClientMessageId);
 
@@ -203,78 +181,5 @@ public class EngineBenchmarks
 
         public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
             => _core.OnCompleted(continuation, state, token, flags);
-    }
-
-    /// <summary>A fresh engine with one tenant, four online agents and sixteen conversations in service.</summary>
-    private sealed class EngineRig(ServiceProvider provider, IKefu kefu, long tenantId, Target[] targets) : IAsyncDisposable
-    {
-        public IKefu Kefu { get; } = kefu;
-        public long TenantId { get; } = tenantId;
-        public Target[] Targets { get; } = targets;
-
-        public static async Task<EngineRig> CreateAsync()
-        {
-            var services = new ServiceCollection();
-            services.AddKefu(o => o.PasswordHashIterations = 1_000);
-            var provider = services.BuildServiceProvider();
-            try
-            {
-                var kefu = provider.GetRequiredService<IKefu>();
-                var tenant = await kefu.Organisation.CreateTenantAsync(new NewTenant { Name = "bench" });
-                var data = new TestData();
-                for (var i = 0; i < AgentCount; i++)
-                {
-                    var agent = await kefu.Directory.AddAgentAsync(tenant.Id, data.Agent(maxConcurrentChats: ConversationCount / AgentCount));
-                    await kefu.Conversations.SetStatusAsync(tenant.Id, agent.Id, AgentStatus.Online);
-                }
-
-                var targets = new Target[ConversationCount];
-                for (var i = 0; i < targets.Length; i++)
-                {
-                    var conversation = await kefu.Conversations.OpenAsync(tenant.Id, data.Conversation());
-                    if (conversation.State != ConversationState.InService || conversation.AgentId is not { } agentId)
-                    {
-                        throw new InvalidOperationException($"Conversation {i} is {conversation.State}, not in service with an agent.");
-                    }
-
-                    targets[i] = new Target(conversation.Id, Participant.Visitor(conversation.VisitorId), Participant.Agent(agentId));
-                }
-
-                await WarmUpAsync(kefu, tenant.Id, targets);
-                return new EngineRig(provider, kefu, tenant.Id, targets);
-            }
-            catch
-            {
-                await provider.DisposeAsync();
-                throw;
-            }
-        }
-
-        /// <summary>
-        /// Sends as many messages as the de-duplication windows of all the conversations hold (outside the measurement), so the measured sends
-        /// run in steady state: the window full, its oldest client id forgotten for each new one, nothing growing.
-        /// </summary>
-        private static async Task WarmUpAsync(IKefu kefu, long tenantId, Target[] targets)
-        {
-            var window = new KefuOptions().DeduplicationWindow * ConversationCount;
-            var content = MessageContent.FromText("warm-up");
-            var pending = new ValueTask<SendResult>[MessagesPerInvoke];
-            for (var sent = 0; sent < window; sent += MessagesPerInvoke)
-            {
-                for (var i = 0; i < MessagesPerInvoke; i++)
-                {
-                    var target = targets[i % ConversationCount];
-                    pending[i] = kefu.Conversations.SendAsync(tenantId, target.ConversationId, target.SenderOf(i), content,
-                        string.Create(CultureInfo.InvariantCulture, $"warm-{sent + i}"));
-                }
-
-                for (var i = 0; i < MessagesPerInvoke; i++)
-                {
-                    await pending[i];
-                }
-            }
-        }
-
-        public ValueTask DisposeAsync() => provider.DisposeAsync();
     }
 }

@@ -63,3 +63,39 @@ public sealed class SqliteTenantStoreTests(SqliteStoreFixture fixture)
 
     private protected override IConversationStore Conversations => fixture.Store;
 }
+
+// PostgreSQL: one private server for the run (PostgreSqlServer), one database per test class.
+
+[Collection(PostgreSql.PostgreSqlCollection.Name)]
+public sealed class PostgreSqlConfigurationDocumentStoreTests(PostgreSql.PostgreSqlServer server, PostgreSql.PostgreSqlStoreFixture fixture)
+    : ConfigurationDocumentStoreConformance, IClassFixture<PostgreSql.PostgreSqlStoreFixture>
+{
+    private protected override IConfigurationDocumentStore Store => fixture.StoreOn(server);
+}
+
+[Collection(PostgreSql.PostgreSqlCollection.Name)]
+public sealed class PostgreSqlAggregateStoreTests(PostgreSql.PostgreSqlServer server, PostgreSql.PostgreSqlStoreFixture fixture)
+    : AggregateStoreConformance, IClassFixture<PostgreSql.PostgreSqlStoreFixture>
+{
+    private protected override IAggregateStore Store => fixture.StoreOn(server);
+}
+
+[Collection(PostgreSql.PostgreSqlCollection.Name)]
+public sealed class PostgreSqlOutboxStoreTests(PostgreSql.PostgreSqlServer server, PostgreSql.PostgreSqlStoreFixture fixture)
+    : OutboxStoreConformance, IClassFixture<PostgreSql.PostgreSqlStoreFixture>
+{
+    private protected override IOutboxStore Store => fixture.StoreOn(server);
+
+    private protected override ITenantCommitStore Commits => fixture.StoreOn(server);
+}
+
+[Collection(PostgreSql.PostgreSqlCollection.Name)]
+public sealed class PostgreSqlTenantStoreTests(PostgreSql.PostgreSqlServer server, PostgreSql.PostgreSqlStoreFixture fixture)
+    : TenantStoreConformance, IClassFixture<PostgreSql.PostgreSqlStoreFixture>
+{
+    private protected override ITenantCommitStore Commits => fixture.StoreOn(server);
+
+    private protected override IDirectoryStore Directory => fixture.StoreOn(server);
+
+    private protected override IConversationStore Conversations => fixture.StoreOn(server);
+}

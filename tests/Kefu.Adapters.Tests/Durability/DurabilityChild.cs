@@ -81,6 +81,9 @@ public static class DurableStores
             case "sqlite":
                 kefu.UseSqlite(connection);
                 break;
+            case "postgresql":
+                kefu.UsePostgreSql(connection);
+                break;
             default:
                 throw new ArgumentException($"Unknown store '{store}'.", nameof(store));
         }

@@ -20,11 +20,15 @@ public abstract class DurabilityTests
 
     protected abstract string Store { get; }
 
-    protected abstract string ConnectionString { get; }
+    /// <summary>A connection string to an empty database of the store.</summary>
+    protected abstract Task<string> CreateDatabaseAsync();
+
+    private string ConnectionString { get; set; } = "";
 
     [Fact]
     public async Task KilledMidStream_EveryAcknowledgedMessageIsStoredOnce_AndItsEventDelivered()
     {
+        ConnectionString = await CreateDatabaseAsync();
         var (tenantId, conversationId, visitorId) = await SetUpAsync();
         var sinkFile = Path.Combine(Path.GetTempPath(), $"kefu-durability-{Guid.NewGuid():N}.txt");
         var acknowledged = new Dictionary<int, long>();
@@ -207,7 +211,16 @@ public sealed class SqliteDurabilityTests : DurabilityTests, IDisposable
 
     protected override string Store => "sqlite";
 
-    protected override string ConnectionString => TempDatabase.ConnectionString(_path);
+    protected override Task<string> CreateDatabaseAsync() => Task.FromResult(TempDatabase.ConnectionString(_path));
 
     public void Dispose() => TempDatabase.Delete(_path);
+}
+
+/// <summary>The durability test on PostgreSQL, on a database of its own on the private server.</summary>
+[Collection(PostgreSql.PostgreSqlCollection.Name)]
+public sealed class PostgreSqlDurabilityTests(PostgreSql.PostgreSqlServer server) : DurabilityTests
+{
+    protected override string Store => "postgresql";
+
+    protected override Task<string> CreateDatabaseAsync() => server.CreateDatabaseAsync("durable");
 }
