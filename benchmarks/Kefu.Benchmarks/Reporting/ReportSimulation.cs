@@ -607,7 +607,7 @@ internal sealed class ReportSimulation
 /// <summary>
 /// Wraps the aggregate store to hear the first quality score each conversation gives the reports (the one input of
 /// the reports the oracle cannot recompute from events: it comes from the quality inspector). Reads the score off the
-/// total, day-wide delta of <see cref="QualityScores"/>' first accepted apply; everything is passed on unchanged.
+/// total delta of <see cref="QualityScores"/>' first accepted apply; everything is passed on unchanged.
 /// </summary>
 internal sealed class QualityScoreTap
 {
@@ -624,7 +624,7 @@ internal sealed class QualityScoreTap
         }
     }
 
-    private sealed class Store(IAggregateStore inner, QualityScoreTap tap) : IAggregateStore
+    private sealed class Store(IAggregateStore inner, QualityScoreTap tap) : IAggregateStore, IAggregateTotalsStore
     {
         public async ValueTask<bool> ApplyAsync(long tenantId, string consumer, long eventId, IReadOnlyList<AggregateDelta> deltas, CancellationToken cancellationToken = default)
         {
@@ -633,7 +633,7 @@ internal sealed class QualityScoreTap
             {
                 foreach (var d in deltas)
                 {
-                    if (d.Granularity == BucketGranularity.Day && string.Equals(d.Series, ReportingSeries.Quality, StringComparison.Ordinal))
+                    if (d.Granularity == BucketGranularity.Hour && string.Equals(d.Series, ReportingSeries.Quality, StringComparison.Ordinal))
                     {
                         lock (tap._gate)
                         {
@@ -656,5 +656,11 @@ internal sealed class QualityScoreTap
 
         public ValueTask<IReadOnlyList<AggregateCell>> QueryAsync(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
             inner.QueryAsync(tenantId, series, granularity, from, to, cancellationToken);
+
+        // The engine's store folds periods: pass that on, so the check runs the reports' real read path.
+        public ValueTask<IReadOnlyList<AggregateCell>> QueryTotalsAsync(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+            inner is IAggregateTotalsStore totals
+                ? totals.QueryTotalsAsync(tenantId, series, granularity, from, to, cancellationToken)
+                : throw new NotSupportedException("The wrapped store does not fold periods.");
     }
 }

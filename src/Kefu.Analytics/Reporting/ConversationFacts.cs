@@ -19,11 +19,15 @@ internal sealed class ConversationFacts
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? PickedUpAt { get; init; }
 
+    private static readonly string[] NoTag = [ReportingSeries.None];
+
     public static string[][] Dimensions(Conversation c, long? agentId, Visitor? visitor)
     {
         var tags = visitor is null || visitor.TagIds.Count == 0
-            ? [ReportingSeries.None]
-            : visitor.TagIds.Distinct().Order().Select(ReportingSeries.Id).ToArray();
+            ? NoTag
+            : visitor.TagIds.Count == 1
+                ? [ReportingSeries.Id(visitor.TagIds[0])]
+                : visitor.TagIds.Distinct().Order().Select(ReportingSeries.Id).ToArray();
         var validity = c.VisitorMessageCount == 0 ? NoVisitorMessage : c.AgentMessageCount == 0 ? NoAgentReply : Valid;
         return
         [
@@ -115,20 +119,58 @@ internal sealed class ConversationFacts
         return cells;
     }
 
-    /// <summary>Adds one observation of a base series to every cell, at hour and day width.</summary>
+    /// <summary>One observation of a base series (<see cref="ReportingSeries.BaseNames"/> index) at an hour bucket.</summary>
+    public readonly record struct Observation(int Series, DateTimeOffset Hour, long Count, double Sum, double Max);
+
+    /// <summary>
+    /// Adds observations to every cell, cell by cell (each cell's dimension once for all its series); the
+    /// distinct-count series (<see cref="ReportingSeries.IsDistinct"/>) to the cell's visitor dimension.
+    /// </summary>
+    public static void AddAll(List<AggregateDelta> deltas, List<(int Mask, string Value)> cells, ReadOnlySpan<Observation> observations, long visitorId)
+    {
+        var visitor = ReportingSeries.VisitorSeparator + ReportingSeries.Id(visitorId);
+        var distinct = false;
+        foreach (var o in observations)
+        {
+            distinct |= ReportingSeries.IsDistinct(o.Series);
+        }
+
+        foreach (var (mask, value) in cells)
+        {
+            foreach (var o in observations)
+            {
+                if (!ReportingSeries.IsDistinct(o.Series))
+                {
+                    deltas.Add(new AggregateDelta(ReportingSeries.Name(o.Series, mask), value, BucketGranularity.Hour, o.Hour, o.Count, o.Sum, o.Max));
+                }
+            }
+
+            if (distinct)
+            {
+                var dimension = string.Concat(value, visitor);
+                foreach (var o in observations)
+                {
+                    if (ReportingSeries.IsDistinct(o.Series))
+                    {
+                        deltas.Add(new AggregateDelta(ReportingSeries.Name(o.Series, mask), dimension, BucketGranularity.Hour, o.Hour, o.Count, o.Sum, o.Max));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds one observation of a base series to every cell, at hour width.</summary>
     public static void Add(List<AggregateDelta> deltas, List<(int Mask, string Value)> cells, string baseSeries, DateTimeOffset at, long count, double sum, double max, long? distinctId = null)
     {
-        // Each cell's series name and dimension once, for both widths: the names come from the precomputed table.
+        // The names come from the precomputed table.
         var names = ReportingSeries.NamesOf(baseSeries);
         var visitor = distinctId is { } id ? ReportingSeries.VisitorSeparator + ReportingSeries.Id(id) : null;
         var hour = ReportingSeries.Start(at, BucketGranularity.Hour);
-        var day = ReportingSeries.Start(at, BucketGranularity.Day);
         foreach (var (mask, value) in cells)
         {
             var series = names is not null && (uint)mask < (uint)names.Length ? names[mask] : ReportingSeries.Name(baseSeries, mask);
             var dimension = visitor is null ? value : string.Concat(value, visitor);
             deltas.Add(new AggregateDelta(series, dimension, BucketGranularity.Hour, hour, count, sum, max));
-            deltas.Add(new AggregateDelta(series, dimension, BucketGranularity.Day, day, count, sum, max));
         }
     }
 }

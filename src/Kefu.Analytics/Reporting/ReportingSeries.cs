@@ -16,13 +16,15 @@ namespace Kefu.Analytics.Reporting;
 /// visitor, so distinct counts over any range are exact unions.
 /// </para>
 /// <para>
-/// Every cell is written twice, at hour and at day granularity (UTC); reports read day cells when the period and
-/// the tenant's offset are whole UTC days, else hour cells (so any whole-hour offset gets exact local days). Write
-/// amplification: a closed conversation with one visitor tag writes at most 8 series (up to 5 by creation, 5 by
-/// pick-up, partly exclusive) × 22 dimension sets × 2 widths = 352 cells, and a rating 2 × 22 × 2 more; each
-/// further visitor tag adds 6 sets. Distinct counts keep one cell per visitor, so multi-day and multi-week rows are
-/// exact unions (a visitor seen on two days counts once in the week), at the price of reading one cell per visitor
-/// and bucket.
+/// Every cell is written once, at hour granularity (UTC), so any whole-hour offset gets exact local days. Reports
+/// over days, weeks, months or a whole period read each dimension's hours folded by the store when it implements
+/// <see cref="IAggregateTotalsStore"/> (the in-memory store answers from prefix sums and a range maximum, whatever
+/// the number of hours), else cell by cell. Day cells are not kept: they halved ingest for nothing the folded read
+/// needs. Write amplification: a closed conversation with one visitor tag writes at most 8 series (up to 5 by
+/// creation, 5 by pick-up, partly exclusive) × 22 dimension sets = 176 cells, and a rating 2 × 22 more; each further
+/// visitor tag adds 6 sets. Distinct counts keep one cell per visitor, so multi-day and multi-week rows are exact
+/// unions (a visitor seen on two days counts once in the week), at the price of reading one cell per visitor and
+/// hour.
 /// </para>
 /// </summary>
 internal static class ReportingSeries
@@ -53,8 +55,6 @@ internal static class ReportingSeries
 
     public const char ValueSeparator = '|';
     public const char VisitorSeparator = '#';
-
-    public static readonly ImmutableArray<BucketGranularity> Widths = [BucketGranularity.Hour, BucketGranularity.Day];
 
     private const int DimensionNamesCount = 6;
 
@@ -97,9 +97,33 @@ internal static class ReportingSeries
 
     private static readonly ImmutableArray<string> Bases = [Queue, Abandoned, Visitors, Created, NotAccepted, Conversations, Duration, FirstResponse, Response, Served, Satisfaction, Positive, Quality];
 
+    // Positions in Bases, for writing by number.
+    public const int QueueIndex = 0;
+    public const int AbandonedIndex = 1;
+    public const int VisitorsIndex = 2;
+    public const int CreatedIndex = 3;
+    public const int NotAcceptedIndex = 4;
+    public const int ConversationsIndex = 5;
+    public const int DurationIndex = 6;
+    public const int FirstResponseIndex = 7;
+    public const int ResponseIndex = 8;
+    public const int ServedIndex = 9;
+
+    /// <summary>The base series names by position.</summary>
+    public static ImmutableArray<string> BaseNames => Bases;
+
+    /// <summary>Every series name by base position and mask, built once so ingest allocates no names.</summary>
+    private static readonly string[][] NamesByIndex = [.. Bases.Select(b => Enumerable.Range(0, 1 << DimensionNamesCount).Select(m => Build(b, m)).ToArray())];
+
+    /// <summary>The series name of the base series at <paramref name="index"/> broken down by <paramref name="mask"/>.</summary>
+    public static string Name(int index, int mask) => NamesByIndex[index][mask];
+
+    /// <summary>Whether the base series at <paramref name="index"/> counts distinct visitors (one cell per visitor).</summary>
+    public static bool IsDistinct(int index) => index is VisitorsIndex or ServedIndex;
+
     /// <summary>Every series name by base and mask, built once so ingest allocates no names.</summary>
-    private static readonly FrozenDictionary<string, string[]> Names = Bases.ToFrozenDictionary(
-        b => b, b => Enumerable.Range(0, 1 << DimensionNamesCount).Select(m => Build(b, m)).ToArray(), StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, string[]> Names = Bases.Select((b, i) => (b, i)).ToFrozenDictionary(
+        p => p.b, p => NamesByIndex[p.i], StringComparer.Ordinal);
 
     /// <summary>The series names of a base series by mask, or null for a base series not in the table.</summary>
     public static string[]? NamesOf(string baseSeries) => Names.GetValueOrDefault(baseSeries);

@@ -83,12 +83,36 @@ internal sealed class ReportingSink : IEventSink
             }
         }
 
-        var deltas = new List<AggregateDelta>(cells.Count * 2 * 9);
+        var deltas = Rent(cells.Count * 10);
         CloseDeltas(deltas, facts, cells, observation);
         await _aggregates.ApplyAsync(tenantId, ReportingSeries.Consumer, e.EventId, deltas, cancellationToken).ConfigureAwait(false);
+        Return(deltas);
         if (conversation.Rating is { } rating && facts.PickedUpAt is { } pickedUp)
         {
             await ApplyRatingAsync(tenantId, conversation.Id, rating, pickedUp, cells, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Delta lists are reused: a close's list is about 10 KB.
+    private readonly System.Collections.Concurrent.ConcurrentBag<List<AggregateDelta>> _lists = [];
+
+    private List<AggregateDelta> Rent(int capacity)
+    {
+        if (!_lists.TryTake(out var list))
+        {
+            list = new List<AggregateDelta>(capacity);
+        }
+
+        list.EnsureCapacity(capacity);
+        return list;
+    }
+
+    private void Return(List<AggregateDelta> list)
+    {
+        if (list.Capacity <= 4096)
+        {
+            list.Clear();
+            _lists.Add(list);
         }
     }
 
@@ -108,44 +132,53 @@ internal sealed class ReportingSink : IEventSink
 
     /// <summary>
     /// The deltas of one closed conversation: its creation-time observations in the buckets of its creation, its
-    /// pick-up observations in the buckets of its pick-up, each in every cell of <paramref name="cells"/> at hour and day width.
+    /// pick-up observations in the buckets of its pick-up, each in every cell of <paramref name="cells"/> at hour width.
     /// </summary>
     internal static void CloseDeltas(List<AggregateDelta> deltas, ConversationFacts facts, List<(int Mask, string Value)> cells, in CloseObservation o)
     {
+        // The close's observations, then every observation of each cell in a row: the store finds a dimension once
+        // for all its series.
+        Span<ConversationFacts.Observation> observations = stackalloc ConversationFacts.Observation[10];
+        var n = 0;
+
         // By creation time.
-        ConversationFacts.Add(deltas, cells, ReportingSeries.Visitors, facts.CreatedAt, 1, 0, 0, facts.VisitorId);
-        ConversationFacts.Add(deltas, cells, ReportingSeries.Created, facts.CreatedAt, 1, 0, 0);
+        var created = ReportingSeries.Start(facts.CreatedAt, BucketGranularity.Hour);
+        observations[n++] = new(ReportingSeries.VisitorsIndex, created, 1, 0, 0);
+        observations[n++] = new(ReportingSeries.CreatedIndex, created, 1, 0, 0);
         if (facts.PickedUpAt is null)
         {
-            ConversationFacts.Add(deltas, cells, ReportingSeries.NotAccepted, facts.CreatedAt, 1, 0, 0);
+            observations[n++] = new(ReportingSeries.NotAcceptedIndex, created, 1, 0, 0);
         }
 
         if (o.Queued)
         {
-            ConversationFacts.Add(deltas, cells, ReportingSeries.Queue, facts.CreatedAt, 1, o.QueueWaitSeconds, o.QueueWaitSeconds);
+            observations[n++] = new(ReportingSeries.QueueIndex, created, 1, o.QueueWaitSeconds, o.QueueWaitSeconds);
         }
 
         if (o.Abandoned)
         {
-            ConversationFacts.Add(deltas, cells, ReportingSeries.Abandoned, facts.CreatedAt, 1, 0, 0);
+            observations[n++] = new(ReportingSeries.AbandonedIndex, created, 1, 0, 0);
         }
 
         // By pick-up time.
-        if (facts.PickedUpAt is { } up)
+        if (facts.PickedUpAt is { } at)
         {
-            ConversationFacts.Add(deltas, cells, ReportingSeries.Conversations, up, 1, o.Messages, o.Messages);
-            ConversationFacts.Add(deltas, cells, ReportingSeries.Served, up, 1, 0, 0, facts.VisitorId);
-            ConversationFacts.Add(deltas, cells, ReportingSeries.Duration, up, 1, o.DurationSeconds, o.DurationSeconds);
+            var up = ReportingSeries.Start(at, BucketGranularity.Hour);
+            observations[n++] = new(ReportingSeries.ConversationsIndex, up, 1, o.Messages, o.Messages);
+            observations[n++] = new(ReportingSeries.ServedIndex, up, 1, 0, 0);
+            observations[n++] = new(ReportingSeries.DurationIndex, up, 1, o.DurationSeconds, o.DurationSeconds);
             if (o.FirstResponseSeconds is { } first)
             {
-                ConversationFacts.Add(deltas, cells, ReportingSeries.FirstResponse, up, 1, first, first);
+                observations[n++] = new(ReportingSeries.FirstResponseIndex, up, 1, first, first);
             }
 
             if (o.ResponseCount > 0)
             {
-                ConversationFacts.Add(deltas, cells, ReportingSeries.Response, up, o.ResponseCount, o.ResponseSumSeconds, o.ResponseMaxSeconds);
+                observations[n++] = new(ReportingSeries.ResponseIndex, up, o.ResponseCount, o.ResponseSumSeconds, o.ResponseMaxSeconds);
             }
         }
+
+        ConversationFacts.AddAll(deltas, cells, observations[..n], facts.VisitorId);
     }
 
     private async ValueTask RatedAsync(long tenantId, KefuEvent e, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Kefu.Storage;
@@ -86,57 +87,48 @@ internal sealed class Reports : IReports
         var canonical = query.Dimensions.OrderBy(d => d).ToArray();
         var reorder = query.Dimensions.Count == 2 && query.Dimensions[0] > query.Dimensions[1];
         var offset = query.UtcOffset;
-        var width = query.Granularity == ReportGranularity.Hour || offset != TimeSpan.Zero || from.UtcDateTime.TimeOfDay != TimeSpan.Zero || to.UtcDateTime.TimeOfDay != TimeSpan.Zero
-            ? BucketGranularity.Hour
-            : BucketGranularity.Day;
+        const BucketGranularity width = BucketGranularity.Hour; // The only width the sink writes.
 
-        var bases = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var m in metrics)
+        // The base series read, each once, by position: a row keeps one accumulator per base series.
+        var bases = new List<string>(4);
+        var readers = new (int Series, Take Take, int Over)[metrics.Count];
+        for (var i = 0; i < metrics.Count; i++)
         {
-            var reader = Readers[m.Id];
-            bases.Add(reader.Series);
-            if (reader.Over is { } over)
+            var reader = Readers[metrics[i].Id];
+            readers[i] = (IndexOf(bases, reader.Series), reader.Take, reader.Over is { } over ? IndexOf(bases, over) : -1);
+        }
+
+        // Periods folded in the store where it can (one cell per dimension and row bucket instead of one per hour):
+        // the whole period for Granularity.None, each day, week or month for those (distinct counts, one cell per
+        // visitor, read cell by cell but for the whole period); hours read cells.
+        var totals = _aggregates as IAggregateTotalsStore;
+        var periods = totals is null ? null : Periods(from, to, query.Granularity, offset);
+        var rows = new Dictionary<RowKey, Accumulator[]>();
+        for (var s = 0; s < bases.Count; s++)
+        {
+            var name = ReportingSeries.Name(bases[s], mask);
+            var distinct = bases[s] is ReportingSeries.Visitors or ReportingSeries.Served;
+            if (periods is not null && (!distinct || query.Granularity == ReportGranularity.None))
             {
-                bases.Add(over);
+                foreach (var (start, end, bucket) in periods)
+                {
+                    var cells = await totals!.QueryTotalsAsync(tenantId, name, width, start, end, cancellationToken).ConfigureAwait(false);
+                    Fold(rows, cells, s, bases.Count, bucket, query.Granularity, offset, fixedBucket: true);
+                }
+            }
+            else
+            {
+                var cells = await _aggregates.QueryAsync(tenantId, name, width, from, to, cancellationToken).ConfigureAwait(false);
+                Fold(rows, cells, s, bases.Count, null, query.Granularity, offset, fixedBucket: false);
             }
         }
 
-        var rows = new Dictionary<(string Values, DateTimeOffset? Bucket), Dictionary<string, Accumulator>>();
-        foreach (var series in bases)
+        var result = new ReportRow[rows.Count];
+        var keys = new SortKey[rows.Count];
+        var n = 0;
+        foreach (var (key, row) in rows)
         {
-            var cells = await _aggregates.QueryAsync(tenantId, ReportingSeries.Name(series, mask), width, from, to, cancellationToken).ConfigureAwait(false);
-            foreach (var cell in cells)
-            {
-                var dimension = cell.Dimension;
-                long? visitor = null;
-                var hash = dimension.LastIndexOf(ReportingSeries.VisitorSeparator);
-                if (hash >= 0)
-                {
-                    visitor = long.Parse(dimension.AsSpan(hash + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-                    dimension = dimension[..hash];
-                }
-
-                var key = (dimension, Bucket(cell.BucketStart, query.Granularity, offset));
-                if (!rows.TryGetValue(key, out var row))
-                {
-                    row = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
-                    rows[key] = row;
-                }
-
-                if (!row.TryGetValue(series, out var accumulator))
-                {
-                    accumulator = new Accumulator();
-                    row[series] = accumulator;
-                }
-
-                accumulator.Add(cell, visitor);
-            }
-        }
-
-        var result = new List<ReportRow>(rows.Count);
-        foreach (var ((values, bucket), row) in rows)
-        {
-            var parts = values.Length == 0 && canonical.Length == 0 ? [] : values.Split(ReportingSeries.ValueSeparator);
+            var parts = key.Values.Length == 0 && canonical.Length == 0 ? [] : key.Values.Split(ReportingSeries.ValueSeparator);
             if (reorder)
             {
                 Array.Reverse(parts);
@@ -145,31 +137,16 @@ internal sealed class Reports : IReports
             var numbers = new double?[metrics.Count];
             for (var i = 0; i < metrics.Count; i++)
             {
-                numbers[i] = Value(Readers[metrics[i].Id], row);
+                numbers[i] = Value(readers[i], row);
             }
 
-            result.Add(new ReportRow(parts, bucket, numbers));
+            result[n] = new ReportRow(parts, key.Bucket, numbers);
+            keys[n] = SortKey.Of(key.Bucket, parts);
+            n++;
         }
 
-        result.Sort(static (a, b) =>
-        {
-            var byTime = Nullable.Compare(a.BucketStart, b.BucketStart);
-            if (byTime != 0)
-            {
-                return byTime;
-            }
-
-            for (var i = 0; i < a.DimensionValues.Count; i++)
-            {
-                var byValue = CompareValues(a.DimensionValues[i], b.DimensionValues[i]);
-                if (byValue != 0)
-                {
-                    return byValue;
-                }
-            }
-
-            return 0;
-        });
+        // Sorted by bucket, then by each value (numbers by value first), each value parsed once.
+        Array.Sort(keys, result);
         return new ReportResult(from, to, metrics, [.. query.Dimensions], query.Granularity, result);
     }
 
@@ -243,25 +220,132 @@ internal sealed class Reports : IReports
         return new SavedReport(definition, document.Version, document.UpdatedAt);
     }
 
-    private static double? Value((string Series, Take Take, string? Over) reader, Dictionary<string, Accumulator> row)
+    private static int IndexOf(List<string> bases, string series)
     {
-        var a = row.GetValueOrDefault(reader.Series);
+        var i = bases.IndexOf(series);
+        if (i < 0)
+        {
+            bases.Add(series);
+            i = bases.Count - 1;
+        }
+
+        return i;
+    }
+
+    /// <summary>The row buckets of the period with their UTC ranges, for reading folded totals; null for Hour, read cell by cell.</summary>
+    private static List<(DateTimeOffset Start, DateTimeOffset End, DateTimeOffset? Bucket)>? Periods(DateTimeOffset from, DateTimeOffset to, ReportGranularity granularity, TimeSpan offset)
+    {
+        if (granularity == ReportGranularity.None)
+        {
+            return [(from, to, null)];
+        }
+
+        if (granularity == ReportGranularity.Hour)
+        {
+            return null;
+        }
+
+        var periods = new List<(DateTimeOffset, DateTimeOffset, DateTimeOffset?)>();
+        var bucket = Bucket(from, granularity, offset)!.Value;
+        while (bucket < to)
+        {
+            var next = granularity switch
+            {
+                ReportGranularity.Day => bucket.AddDays(1),
+                ReportGranularity.Week => bucket.AddDays(7),
+                _ => bucket.AddMonths(1),
+            };
+            var start = bucket < from ? from : bucket;
+            var end = next > to ? to : next;
+            periods.Add((start, end, bucket));
+            bucket = next;
+        }
+
+        return periods;
+    }
+
+    /// <summary>Adds cells of base series <paramref name="series"/> into the rows, by dimension and row bucket (<paramref name="bucket"/> when fixed).</summary>
+    private static void Fold(Dictionary<RowKey, Accumulator[]> rows, IReadOnlyList<AggregateCell> cells, int series, int seriesCount, DateTimeOffset? bucket, ReportGranularity granularity, TimeSpan offset, bool fixedBucket)
+    {
+        for (var c = 0; c < cells.Count; c++)
+        {
+            var cell = cells[c];
+            var dimension = cell.Dimension;
+            var visitor = -1L;
+            var hash = dimension.LastIndexOf(ReportingSeries.VisitorSeparator);
+            if (hash >= 0)
+            {
+                visitor = long.Parse(dimension.AsSpan(hash + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                dimension = dimension[..hash];
+            }
+
+            var key = new RowKey(dimension, fixedBucket ? bucket : Bucket(cell.BucketStart, granularity, offset));
+            ref var row = ref CollectionsMarshal.GetValueRefOrAddDefault(rows, key, out _);
+            row ??= new Accumulator[seriesCount];
+            row[series].Add(cell, hash >= 0 ? visitor : null);
+        }
+    }
+
+    private static double? Value((int Series, Take Take, int Over) reader, Accumulator[] row)
+    {
+        ref readonly var a = ref row[reader.Series];
         switch (reader.Take)
         {
             case Take.Count:
-                return a?.Count ?? 0;
+                return a.Count;
             case Take.Sum:
-                return a?.Sum ?? 0;
+                return a.Sum;
             case Take.Distinct:
-                return a?.Distinct?.Count ?? 0;
+                return a.Distinct?.Count ?? 0;
             case Take.Average:
-                return a is { Count: > 0 } ? a.Sum / a.Count : null;
+                return a.Count > 0 ? a.Sum / a.Count : null;
             case Take.Max:
-                return a is { Count: > 0 } ? a.Max : null;
+                return a.Count > 0 ? a.Max : null;
             default:
-                var over = reader.Over is null ? null : row.GetValueOrDefault(reader.Over);
-                return over is { Count: > 0 } ? (double)(a?.Count ?? 0) / over.Count : null;
+                var over = reader.Over < 0 ? 0 : row[reader.Over].Count;
+                return over > 0 ? (double)a.Count / over : null;
         }
+    }
+
+    private readonly record struct RowKey(string Values, DateTimeOffset? Bucket);
+
+    /// <summary>A row's order: bucket, then each dimension value, numbers (ids) by value before words, so agent 9 sorts before agent 10.</summary>
+    private readonly struct SortKey : IComparable<SortKey>
+    {
+        private readonly long _ticks;
+        private readonly bool _firstNumber;
+        private readonly long _first;
+        private readonly string? _firstText;
+        private readonly bool _secondNumber;
+        private readonly long _second;
+        private readonly string? _secondText;
+
+        private SortKey(long ticks, string? first, string? second)
+        {
+            _ticks = ticks;
+            _firstText = first;
+            _secondText = second;
+            _firstNumber = first is not null && long.TryParse(first, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _first);
+            _secondNumber = second is not null && long.TryParse(second, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _second);
+        }
+
+        public static SortKey Of(DateTimeOffset? bucket, string[] values) =>
+            new(bucket is { } b ? b.UtcTicks : long.MinValue, values.Length > 0 ? values[0] : null, values.Length > 1 ? values[1] : null);
+
+        public int CompareTo(SortKey other)
+        {
+            var byTime = _ticks.CompareTo(other._ticks);
+            if (byTime != 0)
+            {
+                return byTime;
+            }
+
+            var byFirst = Compare(_firstNumber, _first, _firstText, other._firstNumber, other._first, other._firstText);
+            return byFirst != 0 ? byFirst : Compare(_secondNumber, _second, _secondText, other._secondNumber, other._second, other._secondText);
+        }
+
+        private static int Compare(bool aNumber, long x, string? a, bool bNumber, long y, string? b) =>
+            aNumber && bNumber ? x.CompareTo(y) : aNumber != bNumber ? (aNumber ? -1 : 1) : string.CompareOrdinal(a, b);
     }
 
     internal static IReadOnlyList<MetricDefinition> CheckMetrics(IReadOnlyList<string>? ids)
@@ -361,15 +445,8 @@ internal sealed class Reports : IReports
         }
     }
 
-    /// <summary>Numbers (ids) by value, then words, so agent 9 sorts before agent 10.</summary>
-    private static int CompareValues(string a, string b)
-    {
-        var aNumber = long.TryParse(a, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var x);
-        var bNumber = long.TryParse(b, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var y);
-        return aNumber && bNumber ? x.CompareTo(y) : aNumber != bNumber ? (aNumber ? -1 : 1) : string.CompareOrdinal(a, b);
-    }
-
-    private sealed class Accumulator
+    /// <summary>One base series of one row, held in the row's array (no object per row and series).</summary>
+    private struct Accumulator
     {
         public long Count;
         public double Sum;

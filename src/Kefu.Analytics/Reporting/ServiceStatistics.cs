@@ -192,7 +192,7 @@ internal sealed class ServiceStatistics : IServiceStatistics
     {
         var start = Midnight(from, offset);
         var end = Midnight(to.AddDays(1), offset);
-        var width = offset == TimeSpan.Zero ? BucketGranularity.Day : BucketGranularity.Hour;
+        var width = BucketGranularity.Hour; // The reporting series keep hour cells only.
         var days = new Day[to.DayNumber - from.DayNumber + 1];
         for (var i = 0; i < days.Length; i++)
         {

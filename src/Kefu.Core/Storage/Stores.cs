@@ -229,7 +229,7 @@ public readonly record struct AggregateDelta(string Series, string Dimension, Bu
 /// <param name="Series">The metric series.</param>
 /// <param name="Dimension">The dimension value.</param>
 /// <param name="Granularity">The bucket width.</param>
-/// <param name="BucketStart">The start of the bucket.</param>
+/// <param name="BucketStart">The start of the bucket, as an instant: stores may return it in UTC or in the offset it was written with.</param>
 /// <param name="Count">Observations.</param>
 /// <param name="Sum">Sum of the observations.</param>
 /// <param name="Max">Largest observation.</param>
@@ -246,4 +246,19 @@ public interface IAggregateStore
 
     /// <summary>The cells of a series in [<paramref name="from"/>, <paramref name="to"/>), every dimension, ordered by bucket.</summary>
     ValueTask<IReadOnlyList<AggregateCell>> QueryAsync(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Optional for an <see cref="IAggregateStore"/>: a series' cells folded over a period, one cell per dimension, so a
+/// report over a long period reads one value per dimension instead of one per bucket. Readers use it when the store
+/// implements it and read <see cref="IAggregateStore.QueryAsync"/> otherwise; both give the same numbers.
+/// </summary>
+public interface IAggregateTotalsStore
+{
+    /// <summary>
+    /// For each dimension with cells of <paramref name="series"/> at <paramref name="granularity"/> in
+    /// [<paramref name="from"/>, <paramref name="to"/>), one cell: the counts and sums added, the largest maximum,
+    /// <see cref="AggregateCell.BucketStart"/> <paramref name="from"/>. In no particular order.
+    /// </summary>
+    ValueTask<IReadOnlyList<AggregateCell>> QueryTotalsAsync(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }

@@ -10,7 +10,7 @@ namespace Kefu.Storage.InMemory;
 /// in its own partition behind its own lock, so tenants commit in parallel. Nothing survives the process.
 /// </summary>
 internal sealed class InMemoryKefuStore :
-    ITenantCommitStore, IDirectoryStore, IConversationStore, IOutboxStore, IConfigurationDocumentStore, IAggregateStore
+    ITenantCommitStore, IDirectoryStore, IConversationStore, IOutboxStore, IConfigurationDocumentStore, IAggregateStore, IAggregateTotalsStore
 {
     private readonly ConcurrentDictionary<long, Partition> _partitions = new();
     private readonly Lock _organisationLock = new();
@@ -449,23 +449,10 @@ internal sealed class InMemoryKefuStore :
                 return ValueTask.FromResult(false);
             }
 
-            foreach (var d in deltas)
+            var index = p.Aggregates;
+            for (var i = 0; i < deltas.Count; i++)
             {
-                if (!p.Aggregates.TryGetValue((d.Series, d.Granularity), out var cells))
-                {
-                    cells = [];
-                    p.Aggregates[(d.Series, d.Granularity)] = cells;
-                }
-
-                var key = (d.Dimension, d.BucketStart);
-                if (cells.TryGetValue(key, out var cell))
-                {
-                    cells[key] = cell with { Count = cell.Count + d.Count, Sum = cell.Sum + d.Sum, Max = Math.Max(cell.Max, d.Max) };
-                }
-                else
-                {
-                    cells[key] = new AggregateCell(d.Series, d.Dimension, d.Granularity, d.BucketStart, d.Count, d.Sum, d.Max);
-                }
+                index.Add(deltas[i]);
             }
 
             return ValueTask.FromResult(true);
@@ -481,17 +468,65 @@ internal sealed class InMemoryKefuStore :
 
         lock (p.Gate)
         {
-            if (!p.Aggregates.TryGetValue((series, granularity), out var cells))
+            if (p.Aggregates.Series(series, granularity) is not { } index)
             {
                 return ValueTask.FromResult<IReadOnlyList<AggregateCell>>([]);
             }
 
-            return ValueTask.FromResult<IReadOnlyList<AggregateCell>>(
-            [
-                .. cells.Values
-                    .Where(c => c.BucketStart >= from && c.BucketStart < to)
-                    .OrderBy(c => c.BucketStart).ThenBy(c => c.Dimension, StringComparer.Ordinal),
-            ]);
+            var start = from.UtcTicks;
+            var end = to.UtcTicks;
+            var result = new List<AggregateCell>();
+            foreach (var (dimension, cells) in index.Dimensions)
+            {
+                for (var i = cells.LowerBound(start); i < cells.Length && cells.BucketTicks(i) < end; i++)
+                {
+                    result.Add(new AggregateCell(series, dimension, granularity, new DateTimeOffset(cells.BucketTicks(i), TimeSpan.Zero), cells.Count(i), cells.Sum(i), cells.Max(i)));
+                }
+            }
+
+            result.Sort(static (a, b) =>
+            {
+                var byTime = a.BucketStart.UtcTicks.CompareTo(b.BucketStart.UtcTicks);
+                return byTime != 0 ? byTime : string.CompareOrdinal(a.Dimension, b.Dimension);
+            });
+            return ValueTask.FromResult<IReadOnlyList<AggregateCell>>(result);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<AggregateCell>> QueryTotalsAsync(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult<IReadOnlyList<AggregateCell>>([]);
+        }
+
+        lock (p.Gate)
+        {
+            if (p.Aggregates.Series(series, granularity) is not { } index)
+            {
+                return ValueTask.FromResult<IReadOnlyList<AggregateCell>>([]);
+            }
+
+            var result = new List<AggregateCell>(index.Dimensions.Count);
+            if (index.TryFold(series, granularity, from, to, result))
+            {
+                return ValueTask.FromResult<IReadOnlyList<AggregateCell>>(result);
+            }
+
+            var start = from.UtcTicks;
+            var end = to.UtcTicks;
+            foreach (var (dimension, cells) in index.Dimensions)
+            {
+                var lo = cells.LowerBound(start);
+                var hi = cells.LowerBound(end);
+                if (hi > lo)
+                {
+                    var (count, sum, max) = cells.Fold(lo, hi);
+                    result.Add(new AggregateCell(series, dimension, granularity, from, count, sum, max));
+                }
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<AggregateCell>>(result);
         }
     }
 
@@ -511,7 +546,7 @@ internal sealed class InMemoryKefuStore :
         public readonly Queue<KefuEvent> Outbox = new();
         public readonly Dictionary<(string Kind, string Key), ConfigurationDocument> Documents = [];
         public readonly HashSet<(string Consumer, long EventId)> AppliedEvents = [];
-        // Indexed by series and width so a query reads only its own series' cells.
-        public readonly Dictionary<(string Series, BucketGranularity Granularity), Dictionary<(string Dimension, DateTimeOffset BucketStart), AggregateCell>> Aggregates = [];
+        // Each series' cells by dimension, each dimension's in time order: a query reads only its own series.
+        public readonly AggregateIndex Aggregates = new();
     }
 }
