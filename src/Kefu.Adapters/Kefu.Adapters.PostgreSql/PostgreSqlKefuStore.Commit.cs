@@ -33,12 +33,12 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
         Add(batch, "INSERT INTO tenants (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING;", tenantId);
         if (commit.Tenant is not null)
         {
-            Add(batch, "UPDATE tenants SET tenant = $2 WHERE tenant_id = $1;", tenantId, PostgreSqlJson.Write(commit.Tenant));
+            Add(batch, "UPDATE tenants SET tenant = $2 WHERE tenant_id = $1;", tenantId, StoreJson.Write(commit.Tenant));
         }
 
         if (commit.Settings is not null)
         {
-            Add(batch, "UPDATE tenants SET settings = $2 WHERE tenant_id = $1;", tenantId, PostgreSqlJson.Write(commit.Settings));
+            Add(batch, "UPDATE tenants SET settings = $2 WHERE tenant_id = $1;", tenantId, StoreJson.Write(commit.Settings));
         }
 
         foreach (var change in commit.Directory)
@@ -57,8 +57,8 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
                     """,
                     tenantId,
                     change.Id,
-                    PostgreSqlJson.DirectoryKind(change.Entity),
-                    PostgreSqlJson.WriteDirectory(change.Entity));
+                    StoreJson.DirectoryKind(change.Entity),
+                    StoreJson.WriteDirectory(change.Entity));
             }
         }
 
@@ -69,7 +69,7 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
                 "INSERT INTO visitors (tenant_id, id, visitor) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, id) DO UPDATE SET visitor = excluded.visitor;",
                 tenantId,
                 visitor.Id,
-                PostgreSqlJson.Write(visitor));
+                StoreJson.Write(visitor));
         }
 
         // A conversation keeps the position and visitor of its first commit.
@@ -85,7 +85,7 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
                 conversation.Id,
                 conversation.VisitorId,
                 conversation.IsClosed,
-                PostgreSqlJson.Write(conversation));
+                StoreJson.Write(conversation));
         }
 
         foreach (var e in commit.Events)
@@ -160,14 +160,14 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
                     await using (var command = Command(connection, transaction, "SELECT kind, entity FROM directory_entities WHERE tenant_id = @tenant ORDER BY id;"))
                     {
                         command.Parameters.AddWithValue("tenant", tenantId);
-                        directory = await ReadAllAsync(command, static r => PostgreSqlJson.ReadDirectory(r.GetString(0), r.GetString(1)), ct).ConfigureAwait(false);
+                        directory = await ReadAllAsync(command, static r => StoreJson.ReadDirectory(r.GetString(0), r.GetString(1)), ct).ConfigureAwait(false);
                     }
 
                     await transaction.CommitAsync(ct).ConfigureAwait(false);
                     return new TenantSnapshot
                     {
-                        Tenant = PostgreSqlJson.Read<Tenant>(tenantJson),
-                        Settings = settingsJson is null ? new TenantSettings() : PostgreSqlJson.Read<TenantSettings>(settingsJson),
+                        Tenant = StoreJson.Read<Tenant>(tenantJson),
+                        Settings = settingsJson is null ? new TenantSettings() : StoreJson.Read<TenantSettings>(settingsJson),
                         Directory = directory,
                         LastEventSequence = lastSequence,
                     };
@@ -181,7 +181,7 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
             {
                 await using var command = Command(connection, null, "SELECT tenant FROM tenants WHERE tenant_id = @tenant AND tenant IS NOT NULL;");
                 command.Parameters.AddWithValue("tenant", tenantId);
-                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? PostgreSqlJson.Read<Tenant>(json) : null;
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? StoreJson.Read<Tenant>(json) : null;
             },
             cancellationToken);
 
@@ -190,7 +190,7 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
             async (connection, ct) =>
             {
                 await using var command = Command(connection, null, "SELECT tenant FROM tenants WHERE tenant IS NOT NULL ORDER BY tenant_id;");
-                return await ReadAllAsync(command, static r => PostgreSqlJson.Read<Tenant>(r.GetString(0)), ct).ConfigureAwait(false);
+                return await ReadAllAsync(command, static r => StoreJson.Read<Tenant>(r.GetString(0)), ct).ConfigureAwait(false);
             },
             cancellationToken);
 
@@ -199,7 +199,7 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
             async (connection, ct) =>
             {
                 await using var command = Command(connection, null, "SELECT template FROM tenant_template WHERE id = 1;");
-                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? PostgreSqlJson.Read<TenantTemplate>(json) : null;
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? StoreJson.Read<TenantTemplate>(json) : null;
             },
             cancellationToken);
 
@@ -210,7 +210,7 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
             async (connection, transaction, ct) =>
             {
                 await using var command = Command(connection, transaction, "INSERT INTO tenant_template (id, template) VALUES (1, @template) ON CONFLICT (id) DO UPDATE SET template = excluded.template;");
-                command.Parameters.AddWithValue("template", PostgreSqlJson.Write(template));
+                command.Parameters.AddWithValue("template", StoreJson.Write(template));
                 return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             },
             cancellationToken).AsTask());

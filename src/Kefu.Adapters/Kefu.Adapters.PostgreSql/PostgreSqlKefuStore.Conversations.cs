@@ -20,7 +20,7 @@ internal sealed partial class PostgreSqlKefuStore : IConversationStore
                 await using var command = Command(connection, null, "SELECT conversation FROM conversations WHERE tenant_id = @tenant AND id = @id;");
                 command.Parameters.AddWithValue("tenant", tenantId);
                 command.Parameters.AddWithValue("id", conversationId);
-                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? PostgreSqlJson.Read<Conversation>(json) : null;
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? StoreJson.Read<Conversation>(json) : null;
             },
             cancellationToken);
 
@@ -30,7 +30,7 @@ internal sealed partial class PostgreSqlKefuStore : IConversationStore
             {
                 await using var command = Command(connection, null, "SELECT conversation FROM conversations WHERE tenant_id = @tenant AND NOT closed ORDER BY position;");
                 command.Parameters.AddWithValue("tenant", tenantId);
-                return await ReadAllAsync(command, static r => PostgreSqlJson.Read<Conversation>(r.GetString(0)), ct).ConfigureAwait(false);
+                return await ReadAllAsync(command, static r => StoreJson.Read<Conversation>(r.GetString(0)), ct).ConfigureAwait(false);
             },
             cancellationToken);
 
@@ -123,7 +123,7 @@ internal sealed partial class PostgreSqlKefuStore : IConversationStore
                 }
 
                 command.CommandText = sql + " ORDER BY position DESC;";
-                var candidates = await ReadAllAsync(command, static r => PostgreSqlJson.Read<Conversation>(r.GetString(0)), ct).ConfigureAwait(false);
+                var candidates = await ReadAllAsync(command, static r => StoreJson.Read<Conversation>(r.GetString(0)), ct).ConfigureAwait(false);
                 var matches = candidates.Where(query.Matches).ToList();
                 return new Page<Conversation>([.. matches.Skip(query.Offset).Take(query.PageSize)], matches.Count, query.Offset);
             },
@@ -137,7 +137,7 @@ internal sealed partial class PostgreSqlKefuStore : IConversationStore
                 await using var command = Command(connection, null, "SELECT visitor FROM visitors WHERE tenant_id = @tenant AND id = @id;");
                 command.Parameters.AddWithValue("tenant", tenantId);
                 command.Parameters.AddWithValue("id", visitorId);
-                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? PostgreSqlJson.Read<Visitor>(json) : null;
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? StoreJson.Read<Visitor>(json) : null;
             },
             cancellationToken);
 
@@ -149,7 +149,7 @@ internal sealed partial class PostgreSqlKefuStore : IConversationStore
             {
                 await using var command = Command(connection, null, "SELECT visitor FROM visitors WHERE tenant_id = @tenant ORDER BY id DESC;");
                 command.Parameters.AddWithValue("tenant", tenantId);
-                var visitors = await ReadAllAsync(command, static r => PostgreSqlJson.Read<Visitor>(r.GetString(0)), ct).ConfigureAwait(false);
+                var visitors = await ReadAllAsync(command, static r => StoreJson.Read<Visitor>(r.GetString(0)), ct).ConfigureAwait(false);
                 var matches = visitors.Where(query.Matches).ToList();
                 return new Page<Visitor>([.. matches.Skip(query.Offset).Take(query.PageSize)], matches.Count, query.Offset);
             },

@@ -30,12 +30,12 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
 
         if (commit.Tenant is not null)
         {
-            await UpdateTenantColumnAsync(connection, transaction, tenantId, "tenant", SqliteJson.Write(commit.Tenant), ct).ConfigureAwait(false);
+            await UpdateTenantColumnAsync(connection, transaction, tenantId, "tenant", StoreJson.Write(commit.Tenant), ct).ConfigureAwait(false);
         }
 
         if (commit.Settings is not null)
         {
-            await UpdateTenantColumnAsync(connection, transaction, tenantId, "settings", SqliteJson.Write(commit.Settings), ct).ConfigureAwait(false);
+            await UpdateTenantColumnAsync(connection, transaction, tenantId, "settings", StoreJson.Write(commit.Settings), ct).ConfigureAwait(false);
         }
 
         if (commit.Directory.Count > 0)
@@ -50,8 +50,8 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
                 command.Parameters.AddWithValue("$id", change.Id);
                 if (change.Entity is not null)
                 {
-                    command.Parameters.AddWithValue("$kind", SqliteJson.DirectoryKind(change.Entity));
-                    command.Parameters.AddWithValue("$entity", SqliteJson.WriteDirectory(change.Entity));
+                    command.Parameters.AddWithValue("$kind", StoreJson.DirectoryKind(change.Entity));
+                    command.Parameters.AddWithValue("$entity", StoreJson.WriteDirectory(change.Entity));
                 }
 
                 await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -67,7 +67,7 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
             foreach (var visitor in commit.Visitors)
             {
                 id.Value = visitor.Id;
-                json.Value = SqliteJson.Write(visitor);
+                json.Value = StoreJson.Write(visitor);
                 await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
         }
@@ -93,7 +93,7 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
                 id.Value = conversation.Id;
                 visitor.Value = conversation.VisitorId;
                 closed.Value = conversation.IsClosed ? 1 : 0;
-                json.Value = SqliteJson.Write(conversation);
+                json.Value = StoreJson.Write(conversation);
                 await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
         }
@@ -185,14 +185,14 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
                     using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        directory.Add(SqliteJson.ReadDirectory(reader.GetString(0), reader.GetString(1)));
+                        directory.Add(StoreJson.ReadDirectory(reader.GetString(0), reader.GetString(1)));
                     }
                 }
 
                 return new TenantSnapshot
                 {
-                    Tenant = SqliteJson.Read<Tenant>(tenantJson),
-                    Settings = settingsJson is null ? new TenantSettings() : SqliteJson.Read<TenantSettings>(settingsJson),
+                    Tenant = StoreJson.Read<Tenant>(tenantJson),
+                    Settings = settingsJson is null ? new TenantSettings() : StoreJson.Read<TenantSettings>(settingsJson),
                     Directory = directory,
                     LastEventSequence = lastSequence,
                 };
@@ -205,7 +205,7 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
             {
                 using var command = Command(connection, null, "SELECT tenant FROM tenants WHERE tenant_id = $tenant AND tenant IS NOT NULL;");
                 command.Parameters.AddWithValue("$tenant", tenantId);
-                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? SqliteJson.Read<Tenant>(json) : null;
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? StoreJson.Read<Tenant>(json) : null;
             },
             cancellationToken);
 
@@ -218,7 +218,7 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
                 using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    tenants.Add(SqliteJson.Read<Tenant>(reader.GetString(0)));
+                    tenants.Add(StoreJson.Read<Tenant>(reader.GetString(0)));
                 }
 
                 return tenants;
@@ -230,7 +230,7 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
             async (connection, ct) =>
             {
                 using var command = Command(connection, null, "SELECT template FROM tenant_template WHERE id = 1;");
-                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? SqliteJson.Read<TenantTemplate>(json) : null;
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string json ? StoreJson.Read<TenantTemplate>(json) : null;
             },
             cancellationToken);
 
@@ -241,7 +241,7 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
             async (connection, transaction, ct) =>
             {
                 using var command = Command(connection, transaction, "INSERT OR REPLACE INTO tenant_template (id, template) VALUES (1, $template);");
-                command.Parameters.AddWithValue("$template", SqliteJson.Write(template));
+                command.Parameters.AddWithValue("$template", StoreJson.Write(template));
                 return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             },
             cancellationToken).AsTask());

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Kefu.Model;
 
-namespace Kefu.Adapters.PostgreSql;
+namespace Kefu.Adapters;
 
 /// <summary>How model records are stored: JSON, directory entities tagged with their type name.</summary>
-internal static class PostgreSqlJson
+internal static class StoreJson
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General);
 
@@ -24,7 +24,7 @@ internal static class PostgreSqlJson
         var kind = entity.GetType().Name;
         return DirectoryTypes.ContainsKey(kind)
             ? kind
-            : throw new NotSupportedException($"The PostgreSQL store does not know the directory entity type {entity.GetType().FullName}.");
+            : throw new NotSupportedException($"The store does not know the directory entity type {entity.GetType().FullName}.");
     }
 
     public static string WriteDirectory(IDirectoryEntity entity) => JsonSerializer.Serialize(entity, entity.GetType(), Options);
