@@ -34,6 +34,18 @@ public sealed class KefuOptions
     /// </summary>
     public int DeduplicationWindow { get; set; } = 256;
 
+    /// <summary>
+    /// How often a host purges history past each tenant's retention period (C18); the first sweep runs one interval
+    /// after start. <value>Default 1 hour; 1 minute – 1 day.</value>
+    /// </summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How many closed conversations one retention batch deletes (one short transaction each), so the engine's commits
+    /// interleave with a purge. <value>Default 200; 1–10,000.</value>
+    /// </summary>
+    public int RetentionBatchSize { get; set; } = 200;
+
     /// <summary>Validates every option; throws <see cref="KefuValidationException"/> naming the first bad one.</summary>
     public void Validate()
     {
@@ -43,6 +55,8 @@ public sealed class KefuOptions
         Guard.Range(EventSinkRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1), nameof(EventSinkRetryDelay), "between 1 ms and 1 minute");
         Guard.Range(ClosedConversationCacheSize, 0, 1_000_000, nameof(ClosedConversationCacheSize));
         Guard.Range(DeduplicationWindow, 16, 4_096, nameof(DeduplicationWindow));
+        Guard.Range(RetentionSweepInterval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1), nameof(RetentionSweepInterval), "between 1 minute and 1 day");
+        Guard.Range(RetentionBatchSize, 1, 10_000, nameof(RetentionBatchSize));
         if (DefaultTenantSettings is null)
         {
             throw new KefuValidationException(nameof(DefaultTenantSettings), "set");

@@ -8,6 +8,7 @@ using Kefu.Storage;
 using Kefu.Storage.InMemory;
 using Kefu.Transport;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -78,10 +79,23 @@ public static class KefuServiceCollectionExtensions
         services.TryAddSingleton<IKefuDirectory>(sp => sp.GetRequiredService<KefuEngine>());
         services.TryAddSingleton<IKefuConversations>(sp => sp.GetRequiredService<KefuEngine>());
         services.TryAddSingleton<IKefuHistory>(sp => sp.GetRequiredService<KefuEngine>());
+        AddRetention(services);
 
         var builder = new KefuBuilder(services);
         builder.UseInMemory(replace: false);
         return builder;
+    }
+
+    private static void AddRetention(IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new RetentionService(
+            sp.GetRequiredService<IOptions<KefuOptions>>(),
+            sp.GetRequiredService<IDirectoryStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger("Kefu.Retention") ?? NullLogger.Instance,
+            sp.GetService<IRetentionStore>()));
+        services.TryAddSingleton<IKefuRetention>(sp => sp.GetRequiredService<RetentionService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RetentionService>(sp => sp.GetRequiredService<RetentionService>()));
     }
 
     /// <summary>Stores everything in memory (the default): for tests and trying Kefu out; nothing survives the process.</summary>
@@ -130,6 +144,7 @@ public static class KefuServiceCollectionExtensions
             services.RemoveAll<IOutboxStore>();
             services.RemoveAll<IConfigurationDocumentStore>();
             services.RemoveAll<IAggregateStore>();
+            services.RemoveAll<IRetentionStore>();
         }
 
         services.TryAddSingleton<ITenantCommitStore>(store);
@@ -138,6 +153,10 @@ public static class KefuServiceCollectionExtensions
         services.TryAddSingleton<IOutboxStore>(store);
         services.TryAddSingleton<IConfigurationDocumentStore>(store);
         services.TryAddSingleton<IAggregateStore>(store);
+        if (typeof(TStore).IsAssignableTo(typeof(IRetentionStore)))
+        {
+            services.TryAddSingleton<IRetentionStore>(sp => (IRetentionStore)store(sp));
+        }
     }
 
     /// <summary>Replaces the routing policy (the routing seam).</summary>

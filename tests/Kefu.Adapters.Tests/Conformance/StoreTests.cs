@@ -99,3 +99,34 @@ public sealed class PostgreSqlTenantStoreTests(PostgreSql.PostgreSqlServer serve
 
     private protected override IConversationStore Conversations => fixture.StoreOn(server);
 }
+
+public sealed class InMemoryRetentionStoreTests(InMemoryStoreFixture fixture)
+    : RetentionStoreConformance, IClassFixture<InMemoryStoreFixture>
+{
+    private protected override ITenantCommitStore Commits => fixture.Store;
+
+    private protected override IConversationStore Conversations => fixture.Store;
+
+    private protected override IRetentionStore Retention => fixture.Store;
+}
+
+public sealed class SqliteRetentionStoreTests(SqliteStoreFixture fixture)
+    : RetentionStoreConformance, IClassFixture<SqliteStoreFixture>
+{
+    private protected override ITenantCommitStore Commits => fixture.Store;
+
+    private protected override IConversationStore Conversations => fixture.Store;
+
+    private protected override IRetentionStore Retention => fixture.Store;
+}
+
+[Collection(PostgreSql.PostgreSqlCollection.Name)]
+public sealed class PostgreSqlRetentionStoreTests(PostgreSql.PostgreSqlServer server, PostgreSql.PostgreSqlStoreFixture fixture)
+    : RetentionStoreConformance, IClassFixture<PostgreSql.PostgreSqlStoreFixture>
+{
+    private protected override ITenantCommitStore Commits => fixture.StoreOn(server);
+
+    private protected override IConversationStore Conversations => fixture.StoreOn(server);
+
+    private protected override IRetentionStore Retention => fixture.StoreOn(server);
+}

@@ -68,6 +68,28 @@ public class OptionsValidationTests
         Assert.Contains(await kefu.Organisation.ListTenantsAsync(), t => t.Id == tenant.Id);
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(1441)]
+    public async Task ResolveKefu_WithRetentionSweepIntervalOutsideOneMinuteToOneDay_FailsNamingTheOption(double minutes)
+    {
+        var ex = await ResolveFailsAsync(o => o.RetentionSweepInterval = TimeSpan.FromMinutes(minutes));
+
+        Assert.Contains("RetentionSweepInterval", ex.Message);
+        Assert.Contains("between 1 minute and 1 day", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10_001)]
+    public async Task ResolveKefu_WithRetentionBatchSizeOutsideOneTo10000_FailsNamingTheOption(int size)
+    {
+        var ex = await ResolveFailsAsync(o => o.RetentionBatchSize = size);
+
+        Assert.Contains("RetentionBatchSize", ex.Message);
+        Assert.Contains("10000", ex.Message);
+    }
+
     private static async Task<OptionsValidationException> ResolveFailsAsync(Action<KefuOptions> configure)
     {
         var services = new ServiceCollection();

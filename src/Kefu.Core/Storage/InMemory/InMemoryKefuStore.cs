@@ -10,7 +10,7 @@ namespace Kefu.Storage.InMemory;
 /// in its own partition behind its own lock, so tenants commit in parallel. Nothing survives the process.
 /// </summary>
 internal sealed class InMemoryKefuStore :
-    ITenantCommitStore, IDirectoryStore, IConversationStore, IOutboxStore, IConfigurationDocumentStore, IAggregateStore, IAggregateTotalsStore
+    ITenantCommitStore, IDirectoryStore, IConversationStore, IOutboxStore, IConfigurationDocumentStore, IAggregateStore, IAggregateTotalsStore, IRetentionStore
 {
     private readonly ConcurrentDictionary<long, Partition> _partitions = new();
     private readonly Lock _organisationLock = new();
@@ -527,6 +527,63 @@ internal sealed class InMemoryKefuStore :
             }
 
             return ValueTask.FromResult<IReadOnlyList<AggregateCell>>(result);
+        }
+    }
+
+    // ---- IRetentionStore
+
+    public ValueTask<RetentionPurge> PurgeClosedConversationsAsync(long tenantId, DateTimeOffset closedBefore, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        if (!TryGet(tenantId, out var p))
+        {
+            return ValueTask.FromResult(default(RetentionPurge));
+        }
+
+        lock (p.Gate)
+        {
+            var expired = new HashSet<long>();
+            var messages = 0;
+            foreach (var id in p.ConversationOrder)
+            {
+                var conversation = p.Conversations[id];
+                if (conversation.CreatedAt >= closedBefore || expired.Count == max)
+                {
+                    break;
+                }
+
+                if (conversation.ClosedAt is { } closedAt && closedAt < closedBefore)
+                {
+                    expired.Add(id);
+                }
+            }
+
+            if (expired.Count == 0)
+            {
+                return ValueTask.FromResult(default(RetentionPurge));
+            }
+
+            foreach (var id in expired)
+            {
+                var conversation = p.Conversations[id];
+                p.Conversations.Remove(id);
+                if (p.VisitorConversations.TryGetValue(conversation.VisitorId, out var ofVisitor))
+                {
+                    ofVisitor.Remove(id);
+                }
+
+                if (p.Messages.Remove(id, out var log))
+                {
+                    messages += log.Count;
+                    for (var i = 0; i < log.Count; i++)
+                    {
+                        p.Recalled.Remove(log.IdAt(i));
+                    }
+                }
+            }
+
+            p.ConversationOrder.RemoveAll(expired.Contains);
+            return ValueTask.FromResult(new RetentionPurge(expired.Count, messages));
         }
     }
 
