@@ -20,6 +20,8 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     private readonly SemaphoreSlim _initialiseGate = new(1, 1);
     private volatile bool _initialised;
     private SqliteConnection? _writer;
+    // The writer's statements, prepared once and reused by every write (only touched under the writer gate).
+    private readonly Dictionary<string, SqliteCommand> _writerCommands = new(StringComparer.Ordinal);
     private bool _disposed;
 
     public SqliteDatabase(SqliteStoreOptions options)
@@ -136,6 +138,29 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// A command on the writer connection for <paramref name="sql"/>, prepared on first use and kept: only for use
+    /// inside a write's work, with its parameters cleared; the caller must not dispose it.
+    /// </summary>
+    public SqliteCommand WriterCommand(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        if (!ReferenceEquals(connection, _writer))
+        {
+            throw new InvalidOperationException("Writer commands exist only on the writer connection, inside a write.");
+        }
+
+        if (!_writerCommands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            _writerCommands.Add(sql, command);
+        }
+
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        return command;
+    }
+
     /// <summary>Runs <paramref name="work"/> on a reader connection of its own.</summary>
     public async ValueTask<T> ReadAsync<T>(Func<SqliteConnection, CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken)
     {
@@ -223,6 +248,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             }
 
             _disposed = true;
+            foreach (var command in _writerCommands.Values)
+            {
+                command.Dispose();
+            }
+
+            _writerCommands.Clear();
             if (_writer is not null)
             {
                 SqliteConnection.ClearPool(_writer);

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Kefu.Events;
 using Kefu.Model;
 using Kefu.Storage;
@@ -19,14 +20,12 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
             cancellationToken).AsTask());
     }
 
-    private static async ValueTask ApplyCommitAsync(SqliteConnection connection, SqliteTransaction transaction, TenantCommit commit, CancellationToken ct)
+    private async ValueTask ApplyCommitAsync(SqliteConnection connection, SqliteTransaction transaction, TenantCommit commit, CancellationToken ct)
     {
         var tenantId = commit.TenantId;
-        using (var ensure = Command(connection, transaction, "INSERT OR IGNORE INTO tenants (tenant_id) VALUES ($tenant);"))
-        {
-            ensure.Parameters.AddWithValue("$tenant", tenantId);
-            await ensure.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
+        var ensure = _database.WriterCommand(connection, transaction, "INSERT OR IGNORE INTO tenants (tenant_id) VALUES ($tenant);");
+        ensure.Parameters.AddWithValue("$tenant", tenantId);
+        await ensure.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
 
         if (commit.Tenant is not null)
         {
@@ -60,7 +59,7 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
 
         if (commit.Visitors.Count > 0)
         {
-            using var upsert = Command(connection, transaction, "INSERT OR REPLACE INTO visitors (tenant_id, id, visitor) VALUES ($tenant, $id, $visitor);");
+            var upsert = _database.WriterCommand(connection, transaction, "INSERT OR REPLACE INTO visitors (tenant_id, id, visitor) VALUES ($tenant, $id, $visitor);");
             upsert.Parameters.AddWithValue("$tenant", tenantId);
             var id = upsert.Parameters.Add("$id", SqliteType.Integer);
             var json = upsert.Parameters.Add("$visitor", SqliteType.Text);
@@ -75,7 +74,7 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
         if (commit.Conversations.Count > 0)
         {
             // A conversation keeps the position and visitor of its first commit.
-            using var upsert = Command(
+            var upsert = _database.WriterCommand(
                 connection,
                 transaction,
                 """
@@ -100,9 +99,16 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
 
         if (commit.Events.Count > 0)
         {
-            await AppendMessagesAsync(connection, transaction, tenantId, commit.Events, ct).ConfigureAwait(false);
-            await AppendOutboxAsync(connection, transaction, tenantId, commit.Events, ct).ConfigureAwait(false);
-            using var sequence = Command(connection, transaction, "UPDATE tenants SET last_sequence = $sequence WHERE tenant_id = $tenant;");
+            // Each event is serialised once, for the message table and the outbox.
+            var payloads = new byte[commit.Events.Count][];
+            for (var i = 0; i < payloads.Length; i++)
+            {
+                payloads[i] = commit.Events[i].ToByteArray();
+            }
+
+            await AppendMessagesAsync(_database, connection, transaction, tenantId, commit.Events, payloads, ct).ConfigureAwait(false);
+            await AppendOutboxAsync(_database, connection, transaction, tenantId, commit.Events, payloads, ct).ConfigureAwait(false);
+            var sequence = _database.WriterCommand(connection, transaction, "UPDATE tenants SET last_sequence = $sequence WHERE tenant_id = $tenant;");
             sequence.Parameters.AddWithValue("$tenant", tenantId);
             sequence.Parameters.AddWithValue("$sequence", commit.Events[^1].Sequence);
             await sequence.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -117,39 +123,44 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static async ValueTask AppendMessagesAsync(SqliteConnection connection, SqliteTransaction transaction, long tenantId, IReadOnlyList<KefuEvent> events, CancellationToken ct)
+    private static async ValueTask AppendMessagesAsync(SqliteDatabase database, SqliteConnection connection, SqliteTransaction transaction, long tenantId, IReadOnlyList<KefuEvent> events, byte[][] payloads, CancellationToken ct)
     {
         SqliteCommand? insert = null;
+        SqliteParameter? conversation = null, message = null, payload = null;
         SqliteCommand? recall = null;
-        try
+        SqliteParameter? recalled = null;
+        for (var i = 0; i < events.Count; i++)
         {
-            foreach (var e in events)
+            var e = events[i];
+            switch (e.PayloadCase)
             {
-                switch (e.PayloadCase)
-                {
-                    case KefuEvent.PayloadOneofCase.Message:
-                        insert ??= Command(connection, transaction, "INSERT OR IGNORE INTO messages (tenant_id, conversation_id, message_id, event) VALUES ($tenant, $conversation, $message, $event);");
-                        insert.Parameters.Clear();
+                case KefuEvent.PayloadOneofCase.Message:
+                    if (insert is null)
+                    {
+                        insert = database.WriterCommand(connection, transaction, "INSERT OR IGNORE INTO messages (tenant_id, conversation_id, message_id, event) VALUES ($tenant, $conversation, $message, $event);");
                         insert.Parameters.AddWithValue("$tenant", tenantId);
-                        insert.Parameters.AddWithValue("$conversation", e.ConversationId);
-                        insert.Parameters.AddWithValue("$message", e.Message.MessageId);
-                        insert.Parameters.AddWithValue("$event", Google.Protobuf.MessageExtensions.ToByteArray(e));
-                        await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                        break;
-                    case KefuEvent.PayloadOneofCase.MessageRecalled:
-                        recall ??= Command(connection, transaction, "INSERT OR IGNORE INTO recalled_messages (tenant_id, message_id) VALUES ($tenant, $message);");
-                        recall.Parameters.Clear();
+                        conversation = insert.Parameters.Add("$conversation", SqliteType.Integer);
+                        message = insert.Parameters.Add("$message", SqliteType.Integer);
+                        payload = insert.Parameters.Add("$event", SqliteType.Blob);
+                    }
+
+                    conversation!.Value = e.ConversationId;
+                    message!.Value = e.Message.MessageId;
+                    payload!.Value = payloads[i];
+                    await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    break;
+                case KefuEvent.PayloadOneofCase.MessageRecalled:
+                    if (recall is null)
+                    {
+                        recall = database.WriterCommand(connection, transaction, "INSERT OR IGNORE INTO recalled_messages (tenant_id, message_id) VALUES ($tenant, $message);");
                         recall.Parameters.AddWithValue("$tenant", tenantId);
-                        recall.Parameters.AddWithValue("$message", e.MessageRecalled.MessageId);
-                        await recall.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                        break;
-                }
+                        recalled = recall.Parameters.Add("$message", SqliteType.Integer);
+                    }
+
+                    recalled!.Value = e.MessageRecalled.MessageId;
+                    await recall.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    break;
             }
-        }
-        finally
-        {
-            insert?.Dispose();
-            recall?.Dispose();
         }
     }
 

@@ -33,7 +33,7 @@ internal sealed partial class SqliteKefuStore : IOutboxStore
         => new(_database.WriteAsync(
             async (connection, transaction, ct) =>
             {
-                using var command = Command(connection, transaction, "DELETE FROM outbox WHERE tenant_id = $tenant AND sequence <= $through;");
+                var command = _database.WriterCommand(connection, transaction, "DELETE FROM outbox WHERE tenant_id = $tenant AND sequence <= $through;");
                 command.Parameters.AddWithValue("$tenant", tenantId);
                 command.Parameters.AddWithValue("$through", throughSequence);
                 return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -41,21 +41,21 @@ internal sealed partial class SqliteKefuStore : IOutboxStore
             cancellationToken).AsTask());
 
     /// <summary>Adds events to the outbox inside the caller's transaction.</summary>
-    private static async ValueTask AppendOutboxAsync(SqliteConnection connection, SqliteTransaction transaction, long tenantId, IReadOnlyList<KefuEvent> events, CancellationToken cancellationToken)
+    private static async ValueTask AppendOutboxAsync(SqliteDatabase database, SqliteConnection connection, SqliteTransaction transaction, long tenantId, IReadOnlyList<KefuEvent> events, byte[][] payloads, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
             return;
         }
 
-        using var command = Command(connection, transaction, "INSERT INTO outbox (tenant_id, sequence, event) VALUES ($tenant, $sequence, $event);");
+        var command = database.WriterCommand(connection, transaction, "INSERT INTO outbox (tenant_id, sequence, event) VALUES ($tenant, $sequence, $event);");
         command.Parameters.AddWithValue("$tenant", tenantId);
         var sequence = command.Parameters.Add("$sequence", SqliteType.Integer);
         var payload = command.Parameters.Add("$event", SqliteType.Blob);
-        foreach (var e in events)
+        for (var i = 0; i < events.Count; i++)
         {
-            sequence.Value = e.Sequence;
-            payload.Value = e.ToByteArray();
+            sequence.Value = events[i].Sequence;
+            payload.Value = payloads[i];
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
