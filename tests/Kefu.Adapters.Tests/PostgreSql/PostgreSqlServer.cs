@@ -1,45 +1,24 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Kefu.Adapters.PostgreSql;
+using Kefu.Testing;
 using Npgsql;
 
 namespace Kefu.Adapters.Tests.PostgreSql;
 
 /// <summary>
-/// A private PostgreSQL server for the test run: <c>initdb</c> into a temporary directory (trust authentication,
-/// superuser <c>kefu</c>), <c>pg_ctl start</c> on a free loopback port with its socket in that directory, and at the
-/// end <c>pg_ctl stop</c> and the directory removed. PostgreSQL refuses to run as root, so when the tests run as root
-/// (as CI does) initdb and pg_ctl run as the unprivileged user <c>nobody</c> through <c>runuser</c>, and the directory
-/// is handed to that user first. The binaries are looked for in <c>$KEFU_POSTGRES_BIN</c>, in
-/// <c>/usr/lib/postgresql/*/bin</c> (where Debian installs them, newest first) and on PATH; when KEFU_POSTGRES_BIN is set,
-/// only there. When they are missing the
-/// tests fail (never skip) with a message saying that <c>./test.sh</c> installs them.
+/// The private PostgreSQL server of the test run (<see cref="PrivatePostgreSqlServer"/>, from Kefu.Testing): tests
+/// fail, never skip, when PostgreSQL is missing; <c>./test.sh</c> installs it.
 /// </summary>
 public sealed class PostgreSqlServer : IAsyncLifetime
 {
-    private const string Superuser = "kefu";
-    private const string UnprivilegedUser = "nobody";
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
+    private PrivatePostgreSqlServer? _server;
 
-    private string? _root;
-    private string? _binaries;
-    private bool _started;
+    private PrivatePostgreSqlServer Server => _server ?? throw new InvalidOperationException("The server has not started.");
 
     /// <summary>The loopback port the server listens on.</summary>
-    public int Port { get; private set; }
+    public int Port => Server.Port;
 
     /// <summary>A connection string for <paramref name="database"/> on this server, as the superuser.</summary>
-    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
-    {
-        Host = "127.0.0.1",
-        Port = Port,
-        Username = Superuser,
-        Database = database,
-        Timeout = 30,
-        CommandTimeout = 60,
-    }.ToString();
+    public string ConnectionString(string database) => Server.ConnectionString(database);
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "kefu")
@@ -73,182 +52,14 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         return new PostgreSqlKefuStore(new PostgreSqlStoreOptions { ConnectionString = ConnectionString(name) });
     }
 
-    public async Task InitializeAsync()
-    {
-        _binaries = FindBinaries() ?? throw new InvalidOperationException(
-            "PostgreSQL's server programs (initdb, pg_ctl) were not found in $KEFU_POSTGRES_BIN, /usr/lib/postgresql/*/bin or on PATH. " +
-            "The PostgreSQL adapter tests start a private server and never skip: run ./test.sh, which installs the Debian package " +
-            "'postgresql' when it is missing (or install it yourself: apt-get install postgresql).");
-        var asRoot = Environment.UserName == "root" || GetEffectiveUserId() == 0;
-
-        // As root, under /tmp rather than $TMPDIR: the unprivileged user must be able to reach the directory.
-        _root = asRoot && Directory.Exists("/tmp")
-            ? Directory.CreateDirectory(Path.Combine("/tmp", $"kefu-pg-{Guid.NewGuid():N}")).FullName
-            : Directory.CreateTempSubdirectory("kefu-pg-").FullName;
-        var data = Path.Combine(_root, "data");
-        var log = Path.Combine(_root, "server.log");
-        if (asRoot)
-        {
-            // PostgreSQL will not run as root: the directory goes to an unprivileged user, who runs initdb and pg_ctl.
-            await RunAsync("chown", [UnprivilegedUser, _root], asUser: null).ConfigureAwait(false);
-        }
-
-        var user = asRoot ? UnprivilegedUser : null;
-        await RunAsync(
-            Path.Combine(_binaries, "initdb"),
-            ["-D", data, "-U", Superuser, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
-            user).ConfigureAwait(false);
-
-        // A free port can be taken between choosing it and the server binding it: try a few.
-        for (var attempt = 1; ; attempt++)
-        {
-            Port = FreePort();
-            var options = string.Join(
-                ' ',
-                $"-p {Port.ToString(CultureInfo.InvariantCulture)}",
-                $"-k {_root}",
-                "-c listen_addresses=127.0.0.1",
-                "-c fsync=off",
-                "-c synchronous_commit=off",
-                "-c full_page_writes=off",
-                "-c max_connections=300");
-            try
-            {
-                await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["start", "-w", "-t", "60", "-D", data, "-l", log, "-o", options], user).ConfigureAwait(false);
-                _started = true;
-                break;
-            }
-            catch (InvalidOperationException) when (attempt < 3)
-            {
-            }
-            catch (InvalidOperationException e)
-            {
-                var serverLog = File.Exists(log) ? await File.ReadAllTextAsync(log).ConfigureAwait(false) : "(no server log)";
-                throw new InvalidOperationException($"{e.Message}\nServer log:\n{serverLog}", e);
-            }
-        }
-    }
+    public async Task InitializeAsync() => _server = await PrivatePostgreSqlServer.StartAsync();
 
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        try
+        if (_server is not null)
         {
-            if (_started && _root is not null && _binaries is not null)
-            {
-                var asRoot = Environment.UserName == "root" || GetEffectiveUserId() == 0;
-                await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["stop", "-w", "-t", "60", "-m", "immediate", "-D", Path.Combine(_root, "data")], asRoot ? UnprivilegedUser : null).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            if (_root is not null && Directory.Exists(_root))
-            {
-                Directory.Delete(_root, recursive: true);
-            }
-        }
-    }
-
-    private static string? FindBinaries()
-    {
-        var candidates = new List<string>();
-        if (Environment.GetEnvironmentVariable("KEFU_POSTGRES_BIN") is { Length: > 0 } configured)
-        {
-            // When set, only there: a wrong setting fails rather than quietly using another installation.
-            return File.Exists(Path.Combine(configured, "initdb")) && File.Exists(Path.Combine(configured, "pg_ctl")) ? configured : null;
-        }
-
-        if (Directory.Exists("/usr/lib/postgresql"))
-        {
-            candidates.AddRange(
-                Directory.GetDirectories("/usr/lib/postgresql")
-                    .Select(d => (Directory: d, Version: double.TryParse(Path.GetFileName(d), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0))
-                    .OrderByDescending(d => d.Version)
-                    .Select(d => Path.Combine(d.Directory, "bin")));
-        }
-
-        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
-        candidates.Add("/usr/local/bin");
-        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
-
-    private static uint GetEffectiveUserId()
-    {
-        // /proc/self/status: "Uid:\treal\teffective\tsaved\tfs".
-        try
-        {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
-            var fields = line?.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
-            return fields is { Length: > 2 } ? uint.Parse(fields[2], CultureInfo.InvariantCulture) : uint.MaxValue;
-        }
-        catch (IOException)
-        {
-            return uint.MaxValue;
-        }
-    }
-
-    /// <summary>Runs a program (as <paramref name="asUser"/> through runuser when given) and throws with its output when it fails.</summary>
-    private static async Task RunAsync(string program, IReadOnlyList<string> arguments, string? asUser)
-    {
-        var start = new ProcessStartInfo
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        if (asUser is null)
-        {
-            start.FileName = program;
-        }
-        else
-        {
-            start.FileName = "runuser";
-            start.ArgumentList.Add("-u");
-            start.ArgumentList.Add(asUser);
-            start.ArgumentList.Add("--");
-            start.ArgumentList.Add(program);
-        }
-
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["LC_ALL"] = "C";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {start.FileName}.");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(CommandTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish within {CommandTimeout}.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"{start.FileName} {string.Join(' ', start.ArgumentList)} failed with exit code {process.ExitCode}:\n{await output.ConfigureAwait(false)}\n{await error.ConfigureAwait(false)}");
+            await _server.DisposeAsync();
         }
     }
 }
