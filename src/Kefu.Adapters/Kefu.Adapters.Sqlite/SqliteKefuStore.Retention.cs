@@ -14,8 +14,6 @@ internal sealed partial class SqliteKefuStore : IRetentionStore
         var expired = await _database.ReadAsync(
             async (connection, ct) =>
             {
-                var ids = new List<long>();
-                var after = long.MinValue;
                 using var command = Command(
                     connection,
                     null,
@@ -23,32 +21,7 @@ internal sealed partial class SqliteKefuStore : IRetentionStore
                 command.Parameters.AddWithValue("$tenant", tenantId);
                 var afterParameter = command.Parameters.Add("$after", SqliteType.Integer);
                 command.Parameters.AddWithValue("$limit", RetentionScan.Page);
-                while (ids.Count < max)
-                {
-                    afterParameter.Value = after;
-                    var rows = 0;
-                    var newer = false;
-                    using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
-                    {
-                        while (ids.Count < max && await reader.ReadAsync(ct).ConfigureAwait(false))
-                        {
-                            rows++;
-                            after = reader.GetInt64(0);
-                            if (!RetentionScan.Visit(reader.GetString(1), closedBefore, ids))
-                            {
-                                newer = true;
-                                break;
-                            }
-                        }
-                    }
-
-                    if (newer || rows < RetentionScan.Page)
-                    {
-                        break;
-                    }
-                }
-
-                return ids;
+                return await RetentionScan.CollectAsync(command, afterParameter, closedBefore, max, ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
 

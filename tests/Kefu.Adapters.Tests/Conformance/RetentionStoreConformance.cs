@@ -28,34 +28,6 @@ public abstract class RetentionStoreConformance
         ClosedAt = closedAfterDays is { } days ? T0.AddDays(createdDay + days) : null,
     };
 
-    private static KefuEvent Message(long tenantId, long sequence, long conversationId, long messageId) => new()
-    {
-        EventId = 70_000 + sequence,
-        TenantId = tenantId,
-        Sequence = sequence,
-        ConversationId = conversationId,
-        OccurredAtMs = T0.AddSeconds(sequence).ToUnixTimeMilliseconds(),
-        Message = new ServiceSessionMessageEvent
-        {
-            MessageId = messageId,
-            SenderKind = ParticipantKind.Visitor,
-            SenderId = 1,
-            Kind = MessageKind.Text,
-            Text = $"message {messageId}",
-            ClientMessageId = $"c-{messageId}",
-        },
-    };
-
-    private static KefuEvent Recall(long tenantId, long sequence, long conversationId, long messageId) => new()
-    {
-        EventId = 70_000 + sequence,
-        TenantId = tenantId,
-        Sequence = sequence,
-        ConversationId = conversationId,
-        OccurredAtMs = T0.AddSeconds(sequence).ToUnixTimeMilliseconds(),
-        MessageRecalled = new MessageRecalledEvent { MessageId = messageId },
-    };
-
     // Commits the conversations, each with two messages (ids conversation id × 10 + 1 and + 2).
     private Task CommitAsync(long tenantId, params Conversation[] conversations) => CommitAsync(tenantId, 0, conversations);
 
@@ -66,8 +38,8 @@ public abstract class RetentionStoreConformance
         var sequence = lastSequence;
         foreach (var c in conversations)
         {
-            commit.EventList.Add(Message(tenantId, ++sequence, c.Id, (c.Id * 10) + 1));
-            commit.EventList.Add(Message(tenantId, ++sequence, c.Id, (c.Id * 10) + 2));
+            commit.EventList.Add(ConformanceEvents.Message(T0, tenantId, ++sequence, c.Id, (c.Id * 10) + 1, "first"));
+            commit.EventList.Add(ConformanceEvents.Message(T0, tenantId, ++sequence, c.Id, (c.Id * 10) + 2, "second"));
         }
 
         await Commits.CommitAsync(commit);
@@ -139,7 +111,7 @@ public abstract class RetentionStoreConformance
         await CommitAsync(id, Conversation(id, 1, createdDay: 0, closedAfterDays: 0));
         await CommitAsync(other, Conversation(other, 1, createdDay: 0, closedAfterDays: 0));
         var recall = new TenantCommit(id);
-        recall.EventList.Add(Recall(id, 3, 1, 11));
+        recall.EventList.Add(ConformanceEvents.Recall(T0, id, 3, 1, 11));
         await Commits.CommitAsync(recall);
 
         Assert.Equal(new RetentionPurge(1, 2), await Retention.PurgeClosedConversationsAsync(id, T0.AddDays(10), max: 10));

@@ -45,36 +45,6 @@ public abstract class TenantStoreConformance
         Routing = [new RoutingRecord(T0, default, default, 7, 2, null, "rule", "why", "longest-idle", 3, [new Kefu.Routing.RoutingCandidate(7, 0.5)])],
     };
 
-    private static KefuEvent MessageEvent(long tenantId, long sequence, long conversationId, long messageId, string text) => new()
-    {
-        EventId = 50_000 + sequence,
-        TenantId = tenantId,
-        Sequence = sequence,
-        ConversationId = conversationId,
-        OccurredAtMs = T0.AddSeconds(sequence).ToUnixTimeMilliseconds(),
-        Message = new ServiceSessionMessageEvent
-        {
-            MessageId = messageId,
-            SenderKind = ParticipantKind.Visitor,
-            SenderId = 900,
-            Kind = MessageKind.Text,
-            Text = text,
-            ClientMessageId = $"c-{messageId}",
-            Sentiment = 1,
-            SentimentScore = 0.75f,
-        },
-    };
-
-    private static KefuEvent RecallEvent(long tenantId, long sequence, long conversationId, long messageId) => new()
-    {
-        EventId = 50_000 + sequence,
-        TenantId = tenantId,
-        Sequence = sequence,
-        ConversationId = conversationId,
-        OccurredAtMs = T0.AddSeconds(sequence).ToUnixTimeMilliseconds(),
-        MessageRecalled = new MessageRecalledEvent { MessageId = messageId },
-    };
-
     [Fact]
     public async Task Tenant_WhenNeverCommitted_IsNull()
     {
@@ -102,8 +72,8 @@ public abstract class TenantStoreConformance
             c.Tenant = tenant;
             c.Settings = settings;
             c.DirectoryList.AddRange(entities.Select(e => new DirectoryChange(e.GetType().Name, e.Id, e)));
-            c.EventList.Add(RecallEvent(id, 1, 0, 1));
-            c.EventList.Add(RecallEvent(id, 2, 0, 2));
+            c.EventList.Add(ConformanceEvents.Recall(T0, id, 1, 0, 1));
+            c.EventList.Add(ConformanceEvents.Recall(T0, id, 2, 0, 2));
         }));
 
         var snapshot = await Directory.LoadTenantAsync(id);
@@ -133,7 +103,7 @@ public abstract class TenantStoreConformance
         {
             c.Tenant = new Tenant(id, "New", T0);
             c.DirectoryList.Add(new DirectoryChange("Department", 2, null));
-            c.EventList.Add(RecallEvent(id, 1, 0, 1));
+            c.EventList.Add(ConformanceEvents.Recall(T0, id, 1, 0, 1));
         }));
 
         var snapshot = await Directory.LoadTenantAsync(id);
@@ -233,20 +203,20 @@ public abstract class TenantStoreConformance
             c.ConversationList.Add(Conversation(id, 1, 900));
             c.ConversationList.Add(Conversation(id, 2, 900));
             c.ConversationList.Add(Conversation(id, 3, 901));
-            c.EventList.Add(MessageEvent(id, 1, 1, 11, "hello"));
-            c.EventList.Add(MessageEvent(id, 2, 2, 12, "other conversation"));
-            c.EventList.Add(MessageEvent(id, 3, 1, 13, "second"));
-            c.EventList.Add(MessageEvent(id, 4, 3, 14, "other visitor"));
+            c.EventList.Add(ConformanceEvents.Message(T0, id, 1, 1, 11, "hello"));
+            c.EventList.Add(ConformanceEvents.Message(T0, id, 2, 2, 12, "other conversation"));
+            c.EventList.Add(ConformanceEvents.Message(T0, id, 3, 1, 13, "second"));
+            c.EventList.Add(ConformanceEvents.Message(T0, id, 4, 3, 14, "other visitor"));
         }));
         await Commits.CommitAsync(Commit(id, c =>
         {
-            c.EventList.Add(MessageEvent(id, 5, 1, 15, "third"));
-            c.EventList.Add(RecallEvent(id, 6, 1, 13));
-            c.EventList.Add(MessageEvent(id, 7, 2, 16, ""));
+            c.EventList.Add(ConformanceEvents.Message(T0, id, 5, 1, 15, "third"));
+            c.EventList.Add(ConformanceEvents.Recall(T0, id, 6, 1, 13));
+            c.EventList.Add(ConformanceEvents.Message(T0, id, 7, 2, 16, ""));
         }));
 
         var thirteen = await Conversations.GetMessageAsync(id, 1, 13);
-        AssertSame(MessageEvent(id, 3, 1, 13, "second").ToMessage(recalled: true), thirteen);
+        AssertSame(ConformanceEvents.Message(T0, id, 3, 1, 13, "second").ToMessage(recalled: true), thirteen);
         Assert.Null(await Conversations.GetMessageAsync(id, 2, 13));
         Assert.Null(await Conversations.GetMessageAsync(TestTenants.Next(), 1, 13));
 
@@ -257,7 +227,7 @@ public abstract class TenantStoreConformance
         Assert.Empty(await Conversations.GetMessagesAsync(id, 1, 11, 10));
         Assert.Empty(await Conversations.GetMessagesAsync(id, 99, null, 10));
         AssertSame(
-            new[] { MessageEvent(id, 1, 1, 11, "hello").ToMessage(), MessageEvent(id, 3, 1, 13, "second").ToMessage(recalled: true), MessageEvent(id, 5, 1, 15, "third").ToMessage() },
+            new[] { ConformanceEvents.Message(T0, id, 1, 1, 11, "hello").ToMessage(), ConformanceEvents.Message(T0, id, 3, 1, 13, "second").ToMessage(recalled: true), ConformanceEvents.Message(T0, id, 5, 1, 15, "third").ToMessage() },
             (await Conversations.GetMessagesAsync(id, 1, null, 10)).ToArray());
         Assert.Null((await Conversations.GetMessageAsync(id, 2, 16))!.Text);
 
