@@ -78,14 +78,21 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
             Add(
                 batch,
                 """
-                INSERT INTO conversations (tenant_id, id, visitor_id, closed, conversation) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (tenant_id, id) DO UPDATE SET closed = excluded.closed, conversation = excluded.conversation;
+                INSERT INTO conversations (tenant_id, id, visitor_id, closed, conversation, created_ticks, agent_id, channel_kind, rating_level, problem_type_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                ON CONFLICT (tenant_id, id) DO UPDATE SET closed = excluded.closed, conversation = excluded.conversation, agent_id = excluded.agent_id,
+                    rating_level = excluded.rating_level, problem_type_id = excluded.problem_type_id;
                 """,
                 tenantId,
                 conversation.Id,
                 conversation.VisitorId,
                 conversation.IsClosed,
-                StoreJson.Write(conversation));
+                StoreJson.Write(conversation),
+                conversation.CreatedAt.UtcTicks,
+                conversation.AgentId,
+                (int)conversation.ChannelKind,
+                conversation.Rating?.Level ?? 0,
+                conversation.WrapUp?.ProblemTypeId);
         }
 
         foreach (var e in commit.Events)
@@ -118,12 +125,12 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
         }
     }
 
-    private static void Add(NpgsqlBatch batch, string sql, params object[] values)
+    private static void Add(NpgsqlBatch batch, string sql, params object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
 
         batch.BatchCommands.Add(command);

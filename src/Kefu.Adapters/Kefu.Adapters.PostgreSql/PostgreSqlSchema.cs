@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using Npgsql;
 
 namespace Kefu.Adapters.PostgreSql;
@@ -18,7 +17,7 @@ public static class PostgreSqlSchema
 
     private const string ResourcePrefix = "Kefu.Adapters.PostgreSql.Migrations.";
 
-    private static readonly Lazy<IReadOnlyList<Migration>> AllMigrations = new(LoadMigrations);
+    private static readonly Lazy<IReadOnlyList<MigrationScript>> AllMigrations = new(() => MigrationScript.Load(typeof(PostgreSqlSchema).Assembly, ResourcePrefix, "PostgreSQL"));
 
     /// <summary>The schema version this package writes: the number of its last migration.</summary>
     public static int LatestVersion => AllMigrations.Value[^1].Version;
@@ -153,42 +152,4 @@ public static class PostgreSqlSchema
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    private static IReadOnlyList<Migration> LoadMigrations()
-    {
-        var assembly = typeof(PostgreSqlSchema).Assembly;
-        var migrations = new List<Migration>();
-        foreach (var name in assembly.GetManifestResourceNames())
-        {
-            if (!name.StartsWith(ResourcePrefix, StringComparison.Ordinal) || !name.EndsWith(".sql", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var file = name[ResourcePrefix.Length..];
-            var digits = file.IndexOf('_', StringComparison.Ordinal);
-            var version = int.Parse(file.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture);
-            migrations.Add(new Migration(version, file, Read(assembly, name)));
-        }
-
-        migrations.Sort(static (a, b) => a.Version.CompareTo(b.Version));
-        for (var i = 0; i < migrations.Count; i++)
-        {
-            if (migrations[i].Version != i + 1)
-            {
-                throw new InvalidOperationException($"PostgreSQL migrations must be numbered 1, 2, 3 … without gaps; found {migrations[i].Name} at position {i + 1}.");
-            }
-        }
-
-        return migrations;
-
-        static string Read(Assembly assembly, string name)
-        {
-            using var stream = assembly.GetManifestResourceStream(name)!; // Listed by GetManifestResourceNames just above.
-            using var reader = new StreamReader(stream);
-            return reader.ReadToEnd();
-        }
-    }
-
-    private sealed record Migration(int Version, string Name, string Script);
 }

@@ -78,21 +78,33 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
                 connection,
                 transaction,
                 """
-                INSERT INTO conversations (tenant_id, id, position, visitor_id, closed, conversation)
-                VALUES ($tenant, $id, (SELECT coalesce(max(position), 0) + 1 FROM conversations WHERE tenant_id = $tenant), $visitor, $closed, $conversation)
-                ON CONFLICT (tenant_id, id) DO UPDATE SET closed = excluded.closed, conversation = excluded.conversation;
+                INSERT INTO conversations (tenant_id, id, position, visitor_id, closed, conversation, created_ticks, agent_id, channel_kind, rating_level, problem_type_id)
+                VALUES ($tenant, $id, (SELECT coalesce(max(position), 0) + 1 FROM conversations WHERE tenant_id = $tenant), $visitor, $closed, $conversation,
+                        $created, $agent, $channel, $rating, $problem)
+                ON CONFLICT (tenant_id, id) DO UPDATE SET closed = excluded.closed, conversation = excluded.conversation, agent_id = excluded.agent_id,
+                    rating_level = excluded.rating_level, problem_type_id = excluded.problem_type_id;
                 """);
             upsert.Parameters.AddWithValue("$tenant", tenantId);
             var id = upsert.Parameters.Add("$id", SqliteType.Integer);
             var visitor = upsert.Parameters.Add("$visitor", SqliteType.Integer);
             var closed = upsert.Parameters.Add("$closed", SqliteType.Integer);
             var json = upsert.Parameters.Add("$conversation", SqliteType.Text);
+            var created = upsert.Parameters.Add("$created", SqliteType.Integer);
+            var agent = upsert.Parameters.Add("$agent", SqliteType.Integer);
+            var channel = upsert.Parameters.Add("$channel", SqliteType.Integer);
+            var rating = upsert.Parameters.Add("$rating", SqliteType.Integer);
+            var problem = upsert.Parameters.Add("$problem", SqliteType.Integer);
             foreach (var conversation in commit.Conversations)
             {
                 id.Value = conversation.Id;
                 visitor.Value = conversation.VisitorId;
                 closed.Value = conversation.IsClosed ? 1 : 0;
                 json.Value = StoreJson.Write(conversation);
+                created.Value = conversation.CreatedAt.UtcTicks;
+                agent.Value = (object?)conversation.AgentId ?? DBNull.Value;
+                channel.Value = (int)conversation.ChannelKind;
+                rating.Value = conversation.Rating?.Level ?? 0;
+                problem.Value = (object?)conversation.WrapUp?.ProblemTypeId ?? DBNull.Value;
                 await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
         }

@@ -100,32 +100,14 @@ internal sealed partial class SqliteKefuStore : IConversationStore
         return _database.ReadAsync(
             async (connection, ct) =>
             {
-                // The indexed filters narrow the scan; HistoryQuery.Matches decides, so every store answers alike.
-                var sql = "SELECT conversation FROM conversations WHERE tenant_id = $tenant";
-                using var command = Command(connection, null, string.Empty);
-                command.Parameters.AddWithValue("$tenant", tenantId);
-                if (query.ConversationId is { } id)
-                {
-                    sql += " AND id = $id";
-                    command.Parameters.AddWithValue("$id", id);
-                }
-
-                if (query.VisitorId is { } visitor)
-                {
-                    sql += " AND visitor_id = $visitor";
-                    command.Parameters.AddWithValue("$visitor", visitor);
-                }
-
-                if (query.Closed is { } closed)
-                {
-                    sql += " AND closed = $closed";
-                    command.Parameters.AddWithValue("$closed", closed ? 1 : 0);
-                }
-
-                command.CommandText = sql + " ORDER BY position DESC;";
-                var candidates = await ReadAllAsync(command, static r => StoreJson.Read<Conversation>(r.GetString(0)), ct).ConfigureAwait(false);
-                var matches = candidates.Where(query.Matches).ToList();
-                return new Page<Conversation>([.. matches.Skip(query.Offset).Take(query.PageSize)], matches.Count, query.Offset);
+                // One read transaction, so the count and the page see the same snapshot.
+                using var transaction = connection.BeginTransaction(deferred: true);
+                using var count = Command(connection, transaction, string.Empty);
+                using var page = Command(connection, transaction, string.Empty);
+                HistorySql.Build(query, tenantId, '$', static (name, value) => new SqliteParameter("$" + name, value), count, page);
+                var total = Convert.ToInt32(await count.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+                var items = await ReadAllAsync(page, static r => StoreJson.Read<Conversation>(r.GetString(0)), ct).ConfigureAwait(false);
+                return new Page<Conversation>(items, total, query.Offset);
             },
             cancellationToken);
     }

@@ -59,6 +59,26 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task Migrate_ToSearchColumns_FillsThemFromTheStoredConversations()
+    {
+        const int beforeSearchColumns = 3;
+        var connectionString = await server.CreateDatabaseAsync();
+        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        {
+            await PostgreSqlSchema.MigrateToAsync(dataSource, beforeSearchColumns);
+            await using var insert = dataSource.CreateCommand("INSERT INTO conversations (tenant_id, id, visitor_id, closed, conversation) VALUES ($1, 77, 900, true, $2);");
+            insert.Parameters.Add(new NpgsqlParameter { Value = Conformance.SearchColumnsBackfill.TenantId });
+            insert.Parameters.Add(new NpgsqlParameter { Value = Conformance.SearchColumnsBackfill.Json });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await PostgreSqlSchema.MigrateAsync(connectionString);
+
+        await using var store = new PostgreSqlKefuStore(new PostgreSqlStoreOptions { ConnectionString = connectionString, MigrateOnStart = false });
+        await Conformance.SearchColumnsBackfill.AssertFoundAsync(store);
+    }
+
+    [Fact]
     public async Task Migrate_Twice_IsANoOp()
     {
         await using var dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());

@@ -44,6 +44,27 @@ public sealed class SqliteSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task Migrate_ToSearchColumns_FillsThemFromTheStoredConversations()
+    {
+        const int beforeSearchColumns = 2;
+        await SqliteSchema.MigrateToAsync(ConnectionString, beforeSearchColumns);
+        using (var connection = new SqliteConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO conversations (tenant_id, id, position, visitor_id, closed, conversation) VALUES ($tenant, 77, 1, 900, 1, $json);";
+            insert.Parameters.AddWithValue("$tenant", Conformance.SearchColumnsBackfill.TenantId);
+            insert.Parameters.AddWithValue("$json", Conformance.SearchColumnsBackfill.Json);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await SqliteSchema.MigrateAsync(ConnectionString);
+
+        using var store = new SqliteKefuStore(new SqliteStoreOptions { ConnectionString = ConnectionString, MigrateOnStart = false });
+        await Conformance.SearchColumnsBackfill.AssertFoundAsync(store);
+    }
+
+    [Fact]
     public async Task Migrate_Twice_IsANoOp()
     {
         await SqliteSchema.MigrateAsync(ConnectionString);
