@@ -992,7 +992,8 @@ internal sealed partial class TenantState
         };
         if (filteredWords is not null)
         {
-            e.FilteredWords.AddRange(filteredWords);
+            e.Filtered = new MessageFilterWords();
+            e.Filtered.Words.AddRange(filteredWords);
         }
 
         if (content.Media is { } media)

@@ -66,8 +66,8 @@ public class SensitiveWordEngineTests
         await h.FlushAsync();
         var delivered = h.Events.Events.Where(e => e.PayloadCase == PayloadOneofCase.Message).Select(e => e.Message).ToList();
         Assert.Equal(["可以加微信聊", "加微信吗"], delivered.Select(m => m.Text));
-        Assert.Equal(["加微信"], delivered[0].FilteredWords);
-        Assert.Empty(delivered[1].FilteredWords);
+        Assert.Equal(["加微信"], delivered[0].Filtered.Words);
+        Assert.Null(delivered[1].Filtered);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class SensitiveWordEngineTests
         await h.FlushAsync();
         var e = Assert.Single(h.Events.Events, e => e.PayloadCase == PayloadOneofCase.Message).Message;
         Assert.True(e.Masked);
-        Assert.Equal(["加微信"], e.FilteredWords);
+        Assert.Equal(["加微信"], e.Filtered.Words);
     }
 
     [Fact]
