@@ -114,7 +114,7 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
             }
         }
 
-        foreach (var e in commit.Events)
+        foreach (var e in commit.RecordsOutbox ? commit.Events : [])
         {
             Add(batch, "INSERT INTO outbox (tenant_id, sequence, event) VALUES ($1, $2, $3);", tenantId, e.Sequence, e.ToByteArray());
         }

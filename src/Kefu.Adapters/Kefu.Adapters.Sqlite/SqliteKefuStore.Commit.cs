@@ -119,7 +119,11 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
             }
 
             await AppendMessagesAsync(_database, connection, transaction, tenantId, commit.Events, payloads, ct).ConfigureAwait(false);
-            await AppendOutboxAsync(_database, connection, transaction, tenantId, commit.Events, payloads, ct).ConfigureAwait(false);
+            if (commit.RecordsOutbox)
+            {
+                await AppendOutboxAsync(_database, connection, transaction, tenantId, commit.Events, payloads, ct).ConfigureAwait(false);
+            }
+
             var sequence = _database.WriterCommand(connection, transaction, "UPDATE tenants SET last_sequence = $sequence WHERE tenant_id = $tenant;");
             sequence.Parameters.AddWithValue("$tenant", tenantId);
             sequence.Parameters.AddWithValue("$sequence", commit.Events[^1].Sequence);

@@ -56,6 +56,7 @@ public static class KefuServiceCollectionExtensions
             var time = sp.GetRequiredService<TimeProvider>();
             var logger = sp.GetService<ILoggerFactory>()?.CreateLogger("Kefu") ?? NullLogger.Instance;
             var outbox = sp.GetRequiredService<IOutboxStore>();
+            var transport = sp.GetRequiredService<IKefuTransport>();
             return new KefuEngine(new EngineServices
             {
                 Options = o,
@@ -65,8 +66,8 @@ public static class KefuServiceCollectionExtensions
                 Directory = sp.GetRequiredService<IDirectoryStore>(),
                 Conversations = sp.GetRequiredService<IConversationStore>(),
                 Outbox = outbox,
-                Transport = sp.GetRequiredService<IKefuTransport>(),
-                Dispatcher = new OutboxDispatcher(sp.GetServices<IEventSink>(), outbox, time, o.EventSinkRetryDelay, logger),
+                Transport = transport,
+                Dispatcher = new OutboxDispatcher(sp.GetServices<IEventSink>(), outbox, time, o.EventSinkRetryDelay, logger, transportNeedsOutbox: transport is not InProcessTransport),
                 Routing = sp.GetRequiredService<IRoutingPolicy>(),
                 Bots = sp.GetRequiredService<IBotResponder>(),
                 Filter = sp.GetRequiredService<IMessageFilter>(),

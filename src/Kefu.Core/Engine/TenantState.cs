@@ -23,7 +23,7 @@ internal sealed partial class TenantState : IRoutingView
     {
         TenantId = tenantId;
         _s = services;
-        Commit = new TenantCommit(tenantId);
+        Commit = new TenantCommit(tenantId) { RecordsOutbox = services.Dispatcher.IsNeeded };
         Settings = services.Options.DefaultTenantSettings;
     }
 

@@ -38,8 +38,16 @@ public sealed class TenantCommit
     /// <summary>Visitors created or changed (latest state).</summary>
     public IReadOnlyList<Visitor> Visitors => VisitorList;
 
-    /// <summary>The events of the batch, in sequence order: the outbox entries.</summary>
+    /// <summary>The events of the batch, in sequence order: the outbox entries (when <see cref="RecordsOutbox"/>).</summary>
     public IReadOnlyList<KefuEvent> Events => EventList;
+
+    /// <summary>
+    /// Whether the store adds <see cref="Events"/> to its outbox. False when nothing would read them back: no
+    /// <see cref="Transport.IEventSink"/> takes events out and the transport is in-process, so there is nothing to hand
+    /// on, and nothing to publish again after a restart. Messages and recalls are stored from <see cref="Events"/>
+    /// either way, and the tenant's last sequence advances.
+    /// </summary>
+    public bool RecordsOutbox { get; internal set; } = true;
 
     internal List<DirectoryChange> DirectoryList { get; } = [];
     internal List<Conversation> ConversationList { get; } = [];

@@ -8,7 +8,8 @@ namespace Kefu.Transport;
 /// <summary>
 /// Hands committed events to the <see cref="IEventSink"/>s in commit order per tenant, retrying with exponential
 /// back-off until each sink has taken them, then marks them dispatched in the outbox. With no sinks, events are marked
-/// dispatched as soon as the transport has published them.
+/// dispatched as soon as the transport has published them; with no sinks and the in-process transport the outbox is
+/// not needed at all (<see cref="IsNeeded"/>), and commits leave it out.
 /// </summary>
 internal sealed class OutboxDispatcher : IAsyncDisposable
 {
@@ -23,9 +24,10 @@ internal sealed class OutboxDispatcher : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop = Task.CompletedTask;
 
-    public OutboxDispatcher(IEnumerable<IEventSink> sinks, IOutboxStore outbox, TimeProvider time, TimeSpan firstRetryDelay, ILogger logger)
+    public OutboxDispatcher(IEnumerable<IEventSink> sinks, IOutboxStore outbox, TimeProvider time, TimeSpan firstRetryDelay, ILogger logger, bool transportNeedsOutbox = true)
     {
         _sinks = [.. sinks];
+        IsNeeded = _sinks.Length > 0 || transportNeedsOutbox;
         _outbox = outbox;
         _time = time;
         _firstRetryDelay = firstRetryDelay;
@@ -37,10 +39,16 @@ internal sealed class OutboxDispatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether anything reads the outbox: a sink, or a transport that must publish committed events again after a
+    /// restart (any but the in-process one, whose subscribers do not outlive the process).
+    /// </summary>
+    public bool IsNeeded { get; }
+
     /// <summary>Takes a tenant's committed and published events. The list is only read during the call.</summary>
     public ValueTask DispatchAsync(long tenantId, IReadOnlyList<KefuEvent> events)
     {
-        if (events.Count == 0)
+        if (events.Count == 0 || !IsNeeded)
         {
             return ValueTask.CompletedTask;
         }

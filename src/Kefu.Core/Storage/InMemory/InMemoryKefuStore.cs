@@ -88,7 +88,11 @@ internal sealed class InMemoryKefuStore :
                         break;
                 }
 
-                p.Outbox.Enqueue(e);
+                if (commit.RecordsOutbox)
+                {
+                    p.Outbox.Enqueue(e);
+                }
+
                 p.LastSequence = e.Sequence;
             }
         }
