@@ -21,7 +21,7 @@ cd "$REPO_ROOT" || exit 1
 # Debian packages the tests need. Uncomment or add a line when a test needs a server or a tool.
 DEBIAN_PACKAGES=(
   postgresql # the PostgreSQL adapter tests start a private server with its initdb and pg_ctl (/usr/lib/postgresql/*/bin)
-  # rabbitmq-server
+  rabbitmq-server # the cluster tests start a private RabbitMQ node (/usr/lib/rabbitmq/bin) with its own epmd and ports
   # chromium
   libreoffice-calc # the xlsx export test converts a workbook to CSV with LibreOffice
 )

@@ -16,20 +16,39 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
     public ValueTask CommitAsync(TenantCommit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        return new(WriteAsync(
-            async (connection, transaction, ct) =>
-            {
-                await using var batch = new NpgsqlBatch(connection, transaction);
-                AddCommit(batch, commit);
-                await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                return 0;
-            },
-            cancellationToken).AsTask());
+        return new(CommitCoreAsync(commit, cancellationToken));
+    }
+
+    private async Task CommitCoreAsync(TenantCommit commit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteAsync(
+                async (connection, transaction, ct) =>
+                {
+                    await using var batch = new NpgsqlBatch(connection, transaction);
+                    AddCommit(batch, commit);
+                    await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    return 0;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == LeaseLostState && commit.Lease is { } lease)
+        {
+            throw new Cluster.KefuLeaseLostException(lease, e);
+        }
     }
 
     private static void AddCommit(NpgsqlBatch batch, TenantCommit commit)
     {
         var tenantId = commit.TenantId;
+
+        // Fenced first: the lease row is share-locked for the rest of the transaction, or the batch fails here.
+        if (commit.Lease is { } fence)
+        {
+            Add(batch, "SELECT kefu_fence($1, $2, $3);", fence.Shard, fence.Owner, fence.Epoch);
+        }
+
         Add(batch, "INSERT INTO tenants (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING;", tenantId);
         if (commit.Tenant is not null)
         {

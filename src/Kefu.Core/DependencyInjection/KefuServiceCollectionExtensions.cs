@@ -73,6 +73,7 @@ public static class KefuServiceCollectionExtensions
                 Filter = sp.GetRequiredService<IMessageFilter>(),
                 Analyzer = sp.GetRequiredService<ITextAnalyzer>(),
                 Logger = logger,
+                Cluster = sp.GetService<Kefu.Cluster.ShardOwnership>(),
             });
         });
         services.TryAddSingleton<IKefu>(sp => sp.GetRequiredService<KefuEngine>());
@@ -157,6 +158,18 @@ public static class KefuServiceCollectionExtensions
         if (typeof(TStore).IsAssignableTo(typeof(IRetentionStore)))
         {
             services.TryAddSingleton<IRetentionStore>(sp => (IRetentionStore)store(sp));
+        }
+
+        // The shard lease table goes with the store when it has one (in-memory, PostgreSQL), so a cluster's leases and
+        // its fenced commits live in the same place; a store without one leaves UseCluster unusable, with a clear error.
+        if (replace)
+        {
+            services.RemoveAll<Kefu.Cluster.IShardLeaseStore>();
+        }
+
+        if (typeof(Kefu.Cluster.IShardLeaseStore).IsAssignableFrom(typeof(TStore)))
+        {
+            services.TryAddSingleton(sp => (Kefu.Cluster.IShardLeaseStore)store(sp));
         }
     }
 

@@ -25,5 +25,8 @@ internal sealed class EngineServices
     public required IMessageFilter Filter { get; init; }
     public required ITextAnalyzer Analyzer { get; init; }
     public required ILogger Logger { get; init; }
+
+    /// <summary>This node's shard leases in a cluster; null on a single node, where every tenant is this node's.</summary>
+    public Cluster.ShardOwnership? Cluster { get; init; }
     public ItemPool<SendMessageWorkItem> SendPool { get; } = new(4096);
 }

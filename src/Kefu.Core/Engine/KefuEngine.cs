@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using Kefu.Events;
 using Kefu.Model;
 using Kefu.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Kefu.Engine;
 
@@ -13,9 +14,19 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
     private readonly ConcurrentDictionary<long, TenantWorker> _workers = new();
     private readonly SemaphoreSlim _organisation = new(1, 1);
     private readonly Lock _disposeGate = new();
+    private readonly ConcurrentQueue<Cluster.ShardLease> _acquiredShards = new();
+    private int _loadingShards;
     private bool _disposed;
 
-    public KefuEngine(EngineServices services) => _s = services;
+    public KefuEngine(EngineServices services)
+    {
+        _s = services;
+        if (services.Cluster is { } cluster)
+        {
+            cluster.Lost += OnShardLost;
+            cluster.Acquired += OnShardAcquired;
+        }
+    }
 
     public IKefuOrganisation Organisation => this;
     public IKefuDirectory Directory => this;
@@ -24,7 +35,8 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
 
     /// <summary>
     /// The tenant's worker. Workers are made only for tenants known to exist (created here, or found in the store), so
-    /// commands with made-up tenant ids cost a store look-up and leave nothing behind.
+    /// commands with made-up tenant ids cost a store look-up and leave nothing behind. In a cluster, only for tenants
+    /// of the shards this node holds a lease on: others fail with <see cref="KefuErrorKind.Unavailable"/>.
     /// </summary>
     private ValueTask<TenantWorker> WorkerAsync(long tenantId)
     {
@@ -33,25 +45,143 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
             throw new KefuValidationException("TenantId", "a tenant id greater than 0");
         }
 
-        return _workers.TryGetValue(tenantId, out var worker) ? ValueTask.FromResult(worker) : LoadWorkerAsync(tenantId);
+        if (_workers.TryGetValue(tenantId, out var worker) && (_s.Cluster is null || (worker.Lease is { } lease && !worker.IsRetired && _s.Cluster.IsValid(lease))))
+        {
+            return ValueTask.FromResult(worker);
+        }
+
+        return LoadWorkerAsync(tenantId);
     }
 
     private async ValueTask<TenantWorker> LoadWorkerAsync(long tenantId)
     {
+        var lease = LeaseFor(tenantId);
         if (await _s.Directory.GetTenantAsync(tenantId).ConfigureAwait(false) is null)
         {
             throw new KefuNotFoundException("Tenant", tenantId);
         }
 
-        return StartWorker(tenantId);
+        return StartWorker(tenantId, lease);
     }
 
-    private TenantWorker StartWorker(long tenantId)
+    /// <summary>In a cluster, this node's lease of the tenant's shard; throws when it holds none. Null on a single node.</summary>
+    private Cluster.ShardLease? LeaseFor(long tenantId)
     {
+        if (_s.Cluster is not { } cluster)
+        {
+            return null;
+        }
+
+        var shard = cluster.ShardOf(tenantId);
+        return cluster.TryGetLease(shard, out var lease)
+            ? lease
+            : throw new KefuException(KefuErrorKind.Unavailable, $"Tenant {tenantId}'s shard {shard} is not owned by node '{cluster.NodeName}': the command was not applied. Send it to the shard's owner.");
+    }
+
+    private TenantWorker StartWorker(long tenantId, Cluster.ShardLease? lease)
+    {
+        TenantWorker? stale = null;
+        TenantWorker worker;
         lock (_disposeGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _workers.GetOrAdd(tenantId, id => new TenantWorker(id, _s));
+            worker = _workers.GetOrAdd(tenantId, id => new TenantWorker(id, _s, lease));
+            if (lease is not null && (worker.IsRetired || worker.Lease?.Epoch != lease.Epoch))
+            {
+                // A worker of an earlier lease of the shard: it must not write again, and its state is reloaded.
+                stale = worker;
+                worker = new TenantWorker(tenantId, _s, lease);
+                _workers[tenantId] = worker;
+            }
+        }
+
+        if (stale is not null)
+        {
+            RetireInBackground(stale);
+        }
+
+        return worker;
+    }
+
+    private void OnShardLost(int shard)
+    {
+        foreach (var (tenantId, worker) in _workers.ToArray())
+        {
+            if (worker.Lease?.Shard == shard && _workers.TryRemove(new KeyValuePair<long, TenantWorker>(tenantId, worker)))
+            {
+                RetireInBackground(worker);
+            }
+        }
+    }
+
+    private void RetireInBackground(TenantWorker worker) => _ = RetireAsync(worker);
+
+    private async Task RetireAsync(TenantWorker worker)
+    {
+        try
+        {
+            await worker.RetireAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _s.Logger.LogError(ex, "Stopping a tenant worker of a lost shard failed.");
+        }
+    }
+
+    /// <summary>
+    /// A shard taken over: its tenants' workers start now, loading their state from the store, re-publishing what the
+    /// previous owner committed but did not publish, and arming their timers. Shards taken in one round share one
+    /// listing of the tenants.
+    /// </summary>
+    private void OnShardAcquired(Cluster.ShardLease lease)
+    {
+        _acquiredShards.Enqueue(lease);
+        if (Interlocked.Exchange(ref _loadingShards, 1) == 0)
+        {
+            _ = LoadShardsAsync();
+        }
+    }
+
+    private async Task LoadShardsAsync()
+    {
+        var cluster = _s.Cluster!;
+        while (true)
+        {
+            var leases = new Dictionary<int, Cluster.ShardLease>();
+            while (_acquiredShards.TryDequeue(out var lease))
+            {
+                leases[lease.Shard] = lease;
+            }
+
+            if (leases.Count == 0)
+            {
+                Volatile.Write(ref _loadingShards, 0);
+                if (_acquiredShards.IsEmpty || Interlocked.Exchange(ref _loadingShards, 1) == 1)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            try
+            {
+                foreach (var tenant in await _s.Directory.ListTenantsAsync().ConfigureAwait(false))
+                {
+                    if (leases.TryGetValue(cluster.ShardOf(tenant.Id), out var lease) && cluster.IsValid(lease))
+                    {
+                        StartWorker(tenant.Id, lease);
+                    }
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _s.Logger.LogError(ex, "Loading the tenants of {Count} shards taken over failed; they load on their next command.", leases.Count);
+            }
         }
     }
 
@@ -127,11 +257,35 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
             },
         };
         settings.Validate();
-        var id = _s.Ids.NextId(_s.Time.GetUtcNow());
+        var (id, lease) = NewTenantId();
         var item = new DelegateWorkItem<Tenant>(s => s.CreateTenant(name, settings, tenant.Administrator, adminHash));
         var created = item.AsValueTask();
-        StartWorker(id).Post(item);
+        StartWorker(id, lease).Post(item);
         return await created.ConfigureAwait(false);
+    }
+
+    /// <summary>A new tenant's id; in a cluster, one whose shard this node holds (ids are drawn until one falls in a held shard).</summary>
+    private (long Id, Cluster.ShardLease? Lease) NewTenantId()
+    {
+        if (_s.Cluster is not { } cluster)
+        {
+            return (_s.Ids.NextId(_s.Time.GetUtcNow()), null);
+        }
+
+        if (cluster.HeldShards.Count > 0)
+        {
+            // Each draw lands in a held shard with probability held/total: a few hundred draws at worst.
+            for (var attempt = 0; attempt < 100 * cluster.ShardCount; attempt++)
+            {
+                var id = _s.Ids.NextId(_s.Time.GetUtcNow());
+                if (cluster.TryGetLease(cluster.ShardOf(id), out var lease))
+                {
+                    return (id, lease);
+                }
+            }
+        }
+
+        throw new KefuException(KefuErrorKind.Unavailable, $"Node '{cluster.NodeName}' owns no shard, so it cannot create a tenant: the command was not applied. Send it to a node that owns one.");
     }
 
     public ValueTask<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken = default) => _s.Directory.ListTenantsAsync(cancellationToken);
@@ -572,6 +726,12 @@ internal sealed class KefuEngine : IKefu, IKefuOrganisation, IKefuDirectory, IKe
             }
 
             _disposed = true;
+        }
+
+        if (_s.Cluster is { } cluster)
+        {
+            cluster.Lost -= OnShardLost;
+            cluster.Acquired -= OnShardAcquired;
         }
 
         foreach (var worker in _workers.Values)

@@ -15,21 +15,49 @@ internal sealed class TenantWorker : IAsyncDisposable
     private readonly EngineServices _s;
     private readonly Channel<WorkItem> _channel = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private volatile bool _retired;
 
-    public TenantWorker(long tenantId, EngineServices services)
+    /// <summary>Starts a tenant's worker; in a cluster, under the lease of the tenant's shard, which fences every commit.</summary>
+    public TenantWorker(long tenantId, EngineServices services, Cluster.ShardLease? lease = null)
     {
         _tenantId = tenantId;
         _s = services;
+        Lease = lease;
         _loop = Task.Run(RunAsync);
     }
 
+    /// <summary>The shard lease the worker writes under (the fencing token), or null on a single node.</summary>
+    public Cluster.ShardLease? Lease { get; }
+
+    /// <summary>Whether the worker stopped taking commands because its shard's lease was lost.</summary>
+    public bool IsRetired => _retired;
+
     public void Post(WorkItem item)
     {
+        if (_retired)
+        {
+            throw NotOwnedAnyMore();
+        }
+
         if (!_channel.Writer.TryWrite(item))
         {
-            throw new ObjectDisposedException(nameof(KefuEngine), "The Kefu engine is shutting down.");
+            throw _retired ? NotOwnedAnyMore() : new ObjectDisposedException(nameof(KefuEngine), "The Kefu engine is shutting down.");
         }
     }
+
+    /// <summary>
+    /// Stops the worker for good because its shard's lease is gone: commands still queued fail with
+    /// <see cref="KefuErrorKind.Unavailable"/> without being applied, and so do later posts.
+    /// </summary>
+    public ValueTask RetireAsync()
+    {
+        _retired = true;
+        return DisposeAsync();
+    }
+
+    private KefuException NotOwnedAnyMore() => new(
+        KefuErrorKind.Unavailable,
+        $"Tenant {_tenantId}'s shard {Lease?.Shard} is no longer owned by this node: the command was not applied. Retry it.");
 
     private async Task RunAsync()
     {
@@ -38,6 +66,16 @@ internal sealed class TenantWorker : IAsyncDisposable
         var batch = new List<WorkItem>(_s.Options.MaxBatchSize);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (_retired)
+            {
+                while (reader.TryRead(out var refused))
+                {
+                    refused.Fail(NotOwnedAnyMore());
+                }
+
+                continue;
+            }
+
             Exception? poison = null;
             var batchTime = _s.Time.GetUtcNow(); // one clock read per batch: the batch commits as one
             while (batch.Count < _s.Options.MaxBatchSize && reader.TryRead(out var item))
@@ -74,8 +112,23 @@ internal sealed class TenantWorker : IAsyncDisposable
             {
                 if (!commit.IsEmpty)
                 {
+                    if (Lease is not null && _s.Cluster is { } cluster && !cluster.IsValid(Lease))
+                    {
+                        // The lease lapsed locally (renewals failed): another node may own the shard by now.
+                        throw new Cluster.KefuLeaseLostException(Lease);
+                    }
+
                     await _s.CommitStore.CommitAsync(commit).ConfigureAwait(false);
                 }
+            }
+            catch (Cluster.KefuLeaseLostException lost)
+            {
+                // Fenced: nothing of the batch was written, and this node must not write the tenant again.
+                _s.Logger.LogWarning("Tenant {TenantId}: the commit of {Count} commands was refused, the shard's lease is lost; the worker stops.", _tenantId, batch.Count);
+                _retired = true;
+                FailAll(batch, new KefuException(KefuErrorKind.Unavailable, lost.Message, lost));
+                _s.Cluster?.Forfeit(lost.Lease);
+                continue;
             }
             catch (Exception ex)
             {
@@ -152,6 +205,7 @@ internal sealed class TenantWorker : IAsyncDisposable
     private async Task<TenantState> LoadAsync()
     {
         var state = new TenantState(_tenantId, _s);
+        state.Commit.Lease = Lease;
         state.TimerFired = at => _channel.Writer.TryWrite(new TimerTickWorkItem(at));
         await state.LoadAsync(CancellationToken.None).ConfigureAwait(false);
         await RedeliverPendingAsync().ConfigureAwait(false);

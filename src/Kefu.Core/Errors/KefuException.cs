@@ -19,6 +19,11 @@ public enum KefuErrorKind
     Authentication,
     /// <summary>A stored document changed since it was read (optimistic concurrency).</summary>
     Concurrency,
+    /// <summary>
+    /// In a cluster: the tenant's shard is not owned by a reachable node right now (its owner is moving or died, or
+    /// this node just lost it). Nothing was applied; retry the command.
+    /// </summary>
+    Unavailable,
 }
 
 /// <summary>

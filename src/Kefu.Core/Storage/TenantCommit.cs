@@ -23,6 +23,13 @@ public sealed class TenantCommit
     /// <summary>The tenant.</summary>
     public long TenantId { get; }
 
+    /// <summary>
+    /// In a cluster, the lease of the tenant's shard the batch was made under (the fencing token): a store that shares
+    /// its lease table with other nodes commits the batch only if this lease is still current, checked in the same
+    /// transaction, and throws <see cref="Cluster.KefuLeaseLostException"/> otherwise, writing nothing. Null on a single node.
+    /// </summary>
+    public Cluster.ShardLease? Lease { get; internal set; }
+
     /// <summary>The tenant record, when it was created or changed in this batch.</summary>
     public Tenant? Tenant { get; internal set; }
 

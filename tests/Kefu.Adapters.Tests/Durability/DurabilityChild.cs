@@ -16,6 +16,11 @@ public static class DurabilityChild
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == Cluster.ClusterNode.Verb)
+        {
+            return await Cluster.ClusterNode.RunAsync(args);
+        }
+
         if (args.Length != 8 || args[0] != "durability-child")
         {
             await Console.Error.WriteLineAsync("usage: durability-child STORE CONNECTION TENANT CONVERSATION VISITOR FIRST SINK-FILE");

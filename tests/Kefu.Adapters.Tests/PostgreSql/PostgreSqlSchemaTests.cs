@@ -61,7 +61,7 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlServer server)
     [Fact]
     public async Task Migrate_ToSearchColumns_FillsThemFromTheStoredConversations()
     {
-        const int beforeSearchColumns = 3;
+        const int beforeSearchColumns = 4;
         var connectionString = await server.CreateDatabaseAsync();
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         {

@@ -9,7 +9,7 @@ namespace Kefu.Storage.InMemory;
 /// compact rows taken from their events (the stored form of a message) and turned into <see cref="Message"/>s when read. Each tenant's data sits
 /// in its own partition behind its own lock, so tenants commit in parallel. Nothing survives the process.
 /// </summary>
-internal sealed class InMemoryKefuStore :
+internal sealed partial class InMemoryKefuStore :
     ITenantCommitStore, IDirectoryStore, IConversationStore, IOutboxStore, IConfigurationDocumentStore, IAggregateStore, IAggregateTotalsStore, IRetentionStore
 {
     private readonly ConcurrentDictionary<long, Partition> _partitions = new();
@@ -25,6 +25,29 @@ internal sealed class InMemoryKefuStore :
     public ValueTask CommitAsync(TenantCommit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
+        if (commit.Lease is { } lease)
+        {
+            // Fenced: the lease is checked and the batch applied under the lease table's lock, so a take-over cannot
+            // slip in between the two.
+            lock (_leaseGate)
+            {
+                if (!IsCurrent(lease))
+                {
+                    return ValueTask.FromException(new Cluster.KefuLeaseLostException(lease));
+                }
+
+                Apply(commit);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        Apply(commit);
+        return ValueTask.CompletedTask;
+    }
+
+    private void Apply(TenantCommit commit)
+    {
         var p = For(commit.TenantId);
         lock (p.Gate)
         {
@@ -96,8 +119,6 @@ internal sealed class InMemoryKefuStore :
                 p.LastSequence = e.Sequence;
             }
         }
-
-        return ValueTask.CompletedTask;
     }
 
     // ---- IDirectoryStore

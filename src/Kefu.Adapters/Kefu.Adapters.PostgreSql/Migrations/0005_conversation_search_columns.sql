@@ -1,4 +1,4 @@
--- Kefu PostgreSQL schema, version 4: history search filters in SQL. The conversation's creation instant (UTC ticks),
+-- Kefu PostgreSQL schema, version 5: history search filters in SQL. The conversation's creation instant (UTC ticks),
 -- agent, channel kind, rating level (0 when unrated) and problem type sit beside its JSON, so a search counts and
 -- pages in the database instead of reading every conversation of the tenant. Rows stored before are filled from
 -- their JSON (creation instants to the microsecond, as timestamptz holds them).
