@@ -38,9 +38,10 @@ public sealed class WebhookTestHost : IAsyncDisposable
         options.AttemptTimeout = TimeSpan.FromSeconds(5);
     }
 
-    public static async Task<WebhookTestHost> StartAsync(Action<WebhookOptions>? configure = null, string? sqliteConnectionString = null)
+    public static async Task<WebhookTestHost> StartAsync(Action<WebhookOptions>? configure = null, string? sqliteConnectionString = null, Action<IServiceCollection>? register = null)
     {
         var services = new ServiceCollection();
+        register?.Invoke(services);
         var builder = services.AddKefu(o => o.PasswordHashIterations = 1_000);
         if (sqliteConnectionString is not null)
         {

@@ -137,13 +137,16 @@ internal sealed partial class WebhookDispatcher : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Resumes every tenant's queues; failures are logged, never thrown.</summary>
-    public async Task ResumeAllAsync(IDirectoryStore directory)
+    public Task ResumeAllAsync(IDirectoryStore directory) => ResumeAsync(directory, static _ => true);
+
+    /// <summary>Resumes the queues of the tenants <paramref name="tenants"/> picks; failures are logged, never thrown.</summary>
+    public async Task ResumeAsync(IDirectoryStore directory, Func<long, bool> tenants)
     {
         var token = _stoppingToken;
-        IReadOnlyList<Model.Tenant> tenants;
+        IReadOnlyList<Model.Tenant> all;
         try
         {
-            tenants = await directory.ListTenantsAsync(token).ConfigureAwait(false);
+            all = await directory.ListTenantsAsync(token).ConfigureAwait(false);
         }
         catch (Exception ex) when (!token.IsCancellationRequested)
         {
@@ -151,8 +154,13 @@ internal sealed partial class WebhookDispatcher : IAsyncDisposable, IDisposable
             return;
         }
 
-        foreach (var tenant in tenants)
+        foreach (var tenant in all)
         {
+            if (!tenants(tenant.Id))
+            {
+                continue;
+            }
+
             try
             {
                 await ResumeTenantAsync(tenant.Id, token).ConfigureAwait(false);
@@ -164,6 +172,35 @@ internal sealed partial class WebhookDispatcher : IAsyncDisposable, IDisposable
             catch (Exception ex)
             {
                 LogResumeFailed(ex, tenant.Id);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops delivering the queues of the tenants <paramref name="tenants"/> picks in this process, keeping them in the
+    /// store: their shard moved to another node, which resumes them. A delivery in flight finishes (at least once).
+    /// </summary>
+    public async ValueTask SuspendAsync(Func<long, bool> tenants, CancellationToken cancellationToken)
+    {
+        foreach (var key in _queues.Keys)
+        {
+            if (!tenants(key.TenantId) || !_queues.TryRemove(key, out var pending) || !pending.IsCompletedSuccessfully)
+            {
+                continue;
+            }
+
+            var queue = pending.Result;
+            await queue.Mutation.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                lock (queue.Gate)
+                {
+                    queue.Closed = true;
+                }
+            }
+            finally
+            {
+                queue.Mutation.Release();
             }
         }
     }
