@@ -4,6 +4,7 @@ using System.Globalization;
 using Kefu.Benchmarks.Verbs;
 using Kefu.Events;
 using Kefu.Model;
+using Kefu.Testing;
 using Kefu.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -22,8 +23,8 @@ internal sealed class ClusterBenchVerb(TextWriter output, TextWriter error) : IV
 {
     private static readonly Flag[] Flags =
     [
-        Flag.Text("postgres", "an Npgsql connection string to a database the benchmark may write (it adds a tenant per node count)", "an Npgsql connection string") with { IsRequired = true },
-        Flag.Text("rabbitmq", "the broker's AMQP URI", "an amqp:// URI") with { IsRequired = true },
+        Flag.Text("postgres", "an Npgsql connection string to a database the benchmark may write (it adds a tenant per node count); when left out, a private server is started on loopback", "an Npgsql connection string"),
+        Flag.Text("rabbitmq", "the broker's AMQP URI; when left out, a private RabbitMQ node is started on loopback", "an amqp:// URI"),
         Flag.Int("messages", "messages measured per node count", 100, 1_000_000),
         Flag.Int("clients", "concurrent clients, each on a conversation of its own", 1, 100),
         Flag.Int("shards", "the shard count", 1, 4096),
@@ -48,7 +49,7 @@ internal sealed class ClusterBenchVerb(TextWriter output, TextWriter error) : IV
 
         var postgres = flags.GetText("postgres", string.Empty);
         var rabbitMq = flags.GetText("rabbitmq", string.Empty);
-        if (!Uri.TryCreate(rabbitMq, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps"))
+        if (rabbitMq.Length > 0 && (!Uri.TryCreate(rabbitMq, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps")))
         {
             return VerbTable.UsageError(this, $"--rabbitmq: '{rabbitMq}' is not an amqp:// or amqps:// URI.", error);
         }
@@ -61,6 +62,59 @@ internal sealed class ClusterBenchVerb(TextWriter output, TextWriter error) : IV
         {
             return VerbTable.UsageError(this, $"--postgres: not a valid Npgsql connection string ({e.Message}).", error);
         }
+
+        // Servers left out are started here, private to this run, and removed at the end.
+        PrivatePostgreSqlServer? privatePostgres = null;
+        PrivateRabbitMqServer? privateRabbitMq = null;
+        try
+        {
+            if (postgres.Length == 0)
+            {
+                output.WriteLine("cluster-bench: starting a private PostgreSQL server on loopback");
+                privatePostgres = await PrivatePostgreSqlServer.StartAsync();
+                postgres = privatePostgres.ConnectionString("postgres");
+            }
+
+            if (rabbitMq.Length == 0)
+            {
+                output.WriteLine("cluster-bench: starting a private RabbitMQ node on loopback");
+                privateRabbitMq = await PrivateRabbitMqServer.StartAsync();
+                rabbitMq = privateRabbitMq.Uri;
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            error.WriteLine($"cluster-bench: {e.Message}");
+            await DisposeAsync(privatePostgres, privateRabbitMq);
+            return ExitCodes.Failure;
+        }
+
+        try
+        {
+            return await RunOnAsync(flags, postgres, rabbitMq);
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await DisposeAsync(privatePostgres, privateRabbitMq);
+        }
+    }
+
+    private static async Task DisposeAsync(PrivatePostgreSqlServer? postgres, PrivateRabbitMqServer? rabbitMq)
+    {
+        if (rabbitMq is not null)
+        {
+            await rabbitMq.DisposeAsync();
+        }
+
+        if (postgres is not null)
+        {
+            await postgres.DisposeAsync();
+        }
+    }
+
+    private async Task<int> RunOnAsync(ParsedFlags flags, string postgres, string rabbitMq)
+    {
 
         var messages = flags.GetInt("messages", 3000);
         var clients = flags.GetInt("clients", 64);

@@ -322,10 +322,10 @@ public class ReportQueryBenchmarks
 /// <summary>
 /// Ingest on one core, end to end through the sink: a realistic event stream (per conversation its creation, queueing
 /// for some, assignment, every message, the close; about 20 events of which one is a close) handed to
-/// <see cref="ReportingSink.HandleAsync"/> in batches of 64 events, the sink reading each closed conversation, its
-/// visitor and (when both sides wrote) its messages from the real in-memory store and applying the close's deltas
-/// (every base series × 22 dimension sets × hour and day cells, plus the rating's when rated) to the store's
-/// aggregates. A tenant of 200 agents with about 8,000 conversations a day: each iteration starts from a fresh store
+/// <see cref="ReportingSink.HandleAsync"/> in batches of 64 events, the sink following each conversation's response
+/// times from its message events, reading each closed conversation and its visitor from the real in-memory store and
+/// applying the close's deltas (every base series × 22 dimension sets at hour width, plus the rating's when rated)
+/// to the store's aggregates. A tenant of 200 agents with about 8,000 conversations a day: each iteration starts from a fresh store
 /// holding the conversations, visitors and messages and the aggregates of the day before (fed through the sink in
 /// the set-up, not timed), then times the next day's stream. One operation is one event: the reciprocal of the mean
 /// time is events/s on one core.

@@ -21,23 +21,26 @@ internal sealed class ConversationFacts
 
     private static readonly string[] NoTag = [ReportingSeries.None];
 
-    public static string[][] Dimensions(Conversation c, long? agentId, Visitor? visitor)
+    /// <summary>The dimension values of a conversation, their strings from <paramref name="names"/> when given.</summary>
+    public static string[][] Dimensions(Conversation c, long? agentId, Visitor? visitor, CellNames? names = null)
     {
         var tags = visitor is null || visitor.TagIds.Count == 0
             ? NoTag
             : visitor.TagIds.Count == 1
-                ? [ReportingSeries.Id(visitor.TagIds[0])]
-                : visitor.TagIds.Distinct().Order().Select(ReportingSeries.Id).ToArray();
+                ? [Id(names, visitor.TagIds[0])]
+                : visitor.TagIds.Distinct().Order().Select(t => Id(names, t)).ToArray();
         var validity = c.VisitorMessageCount == 0 ? NoVisitorMessage : c.AgentMessageCount == 0 ? NoAgentReply : Valid;
         return
         [
-            [agentId is { } a and not 0 ? ReportingSeries.Id(a) : ReportingSeries.None],
+            [agentId is { } a and not 0 ? Id(names, a) : ReportingSeries.None],
             tags,
-            [c.ChannelKind.ToString()],
-            [c.AssociationId is { } s and not 0 ? ReportingSeries.Id(s) : ReportingSeries.None],
+            [names is null ? c.ChannelKind.ToString() : names.Channel(c.ChannelKind)],
+            [c.AssociationId is { } s and not 0 ? Id(names, s) : ReportingSeries.None],
             [c.InvitingAgentId is { } i and not 0 ? Proactive : Inbound],
             [validity],
         ];
+
+        static string Id(CellNames? names, long id) => names is null ? ReportingSeries.Id(id) : names.Id(id);
     }
 
     /// <summary>Response times in milliseconds: each agent message answering visitor messages, measured from the first of them (or the pick-up when later).</summary>
@@ -69,8 +72,11 @@ internal sealed class ConversationFacts
         return times;
     }
 
-    /// <summary>Every (series set, dimension value) pair a conversation's observations go to: 22 sets, more with several tags.</summary>
-    public List<(int Mask, string Value)> Cells()
+    /// <summary>
+    /// Every (series set, dimension value) pair a conversation's observations go to: 22 sets, more with several tags;
+    /// the joined values from <paramref name="names"/> when given.
+    /// </summary>
+    public List<(int Mask, string Value)> Cells(CellNames? names = null)
     {
         var cells = new List<(int, string)>(24);
         foreach (var mask in ReportingSeries.DimensionSets)
@@ -110,7 +116,7 @@ internal sealed class ConversationFacts
                 {
                     foreach (var w in Values[second])
                     {
-                        cells.Add((mask, string.Concat(v, ReportingSeries.ValueSeparator.ToString(), w)));
+                        cells.Add((mask, names is null ? string.Concat(v, ReportingSeries.ValueSeparator.ToString(), w) : names.Pair(v, w)));
                     }
                 }
             }
@@ -155,6 +161,22 @@ internal sealed class ConversationFacts
                         deltas.Add(new AggregateDelta(ReportingSeries.Name(o.Series, mask), dimension, BucketGranularity.Hour, o.Hour, o.Count, o.Sum, o.Max));
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>Adds a rating's score (and its positive count when <paramref name="positive"/>) to every cell, cell by cell, at hour width.</summary>
+    public static void AddRating(List<AggregateDelta> deltas, List<(int Mask, string Value)> cells, DateTimeOffset at, double score, bool positive)
+    {
+        var satisfaction = ReportingSeries.NamesOf(ReportingSeries.Satisfaction)!;
+        var positives = ReportingSeries.NamesOf(ReportingSeries.Positive)!;
+        var hour = ReportingSeries.Start(at, BucketGranularity.Hour);
+        foreach (var (mask, value) in cells)
+        {
+            deltas.Add(new AggregateDelta(satisfaction[mask], value, BucketGranularity.Hour, hour, 1, score, score));
+            if (positive)
+            {
+                deltas.Add(new AggregateDelta(positives[mask], value, BucketGranularity.Hour, hour, 1, 0, 0));
             }
         }
     }

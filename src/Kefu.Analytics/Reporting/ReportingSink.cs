@@ -12,11 +12,19 @@ namespace Kefu.Analytics.Reporting;
 /// buckets of its first pick-up. All the deltas of a close go in one <see cref="IAggregateStore.ApplyAsync"/> under
 /// the close event's id, so a redelivered event adds nothing. A rating is counted once per conversation under its
 /// id, by the close when it came before, by the rating event when it came after.
+/// <para>
+/// Response times are followed from the message events of each conversation whose creation the sink saw
+/// (<see cref="ResponseTracker"/>), so a close reads no messages; a close the sink cannot vouch for (created before
+/// it started, an event seen twice or out of order, a pair it cannot place without the pick-up time) reads the
+/// conversation's messages from the store as before. Both give the same numbers.
+/// </para>
 /// </summary>
 internal sealed class ReportingSink : IEventSink
 {
     private readonly IAggregateStore _aggregates;
     private readonly IConversationStore _conversations;
+    private readonly ResponseTracker _responses = new();
+    private readonly CellNames _names = new();
 
     public ReportingSink(IAggregateStore aggregates, IConversationStore conversations)
     {
@@ -37,6 +45,12 @@ internal sealed class ReportingSink : IEventSink
                 case KefuEvent.PayloadOneofCase.RatingSubmitted:
                     await RatedAsync(tenantId, e, cancellationToken).ConfigureAwait(false);
                     break;
+                case KefuEvent.PayloadOneofCase.Message:
+                    _responses.Message(tenantId, e);
+                    break;
+                case KefuEvent.PayloadOneofCase.SessionCreated:
+                    _responses.Created(tenantId, e);
+                    break;
                 default:
                     break;
             }
@@ -45,6 +59,8 @@ internal sealed class ReportingSink : IEventSink
 
     private async ValueTask ClosedAsync(long tenantId, KefuEvent e, CancellationToken cancellationToken)
     {
+        // Taken out whatever happens next: a redelivered close reads the messages.
+        var tracked = _responses.Close(tenantId, e);
         var conversation = await _conversations.GetConversationAsync(tenantId, e.ConversationId, cancellationToken).ConfigureAwait(false);
         if (conversation is null)
         {
@@ -56,12 +72,12 @@ internal sealed class ReportingSink : IEventSink
         var agentId = closed.AgentId;
         var facts = new ConversationFacts
         {
-            Values = ConversationFacts.Dimensions(conversation, agentId, visitor),
+            Values = ConversationFacts.Dimensions(conversation, agentId, visitor, _names),
             VisitorId = conversation.VisitorId,
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(closed.CreatedAtMs),
             PickedUpAt = closed.AssignedAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(closed.AssignedAtMs) : null,
         };
-        var cells = facts.Cells();
+        var cells = facts.Cells(_names);
         var observation = new CloseObservation
         {
             Queued = conversation.QueuedAt is not null,
@@ -75,11 +91,16 @@ internal sealed class ReportingSink : IEventSink
         };
         if (facts.PickedUpAt is { } up && conversation.AgentMessageCount > 0 && conversation.VisitorMessageCount > 0)
         {
-            var log = await _conversations.GetMessagesAsync(tenantId, conversation.Id, null, conversation.MessageCount + 64, cancellationToken).ConfigureAwait(false);
-            var responses = ConversationFacts.ResponseTimes(log, up);
-            if (responses.Count > 0)
+            if (tracked.TryMeasure(closed.AssignedAtMs, out var count, out var sumMs, out var maxMs))
             {
-                observation = observation with { ResponseCount = responses.Count, ResponseSumSeconds = responses.Sum() / 1000.0, ResponseMaxSeconds = responses.Max() / 1000.0 };
+                if (count > 0)
+                {
+                    observation = observation with { ResponseCount = count, ResponseSumSeconds = sumMs / 1000.0, ResponseMaxSeconds = maxMs / 1000.0 };
+                }
+            }
+            else
+            {
+                observation = await ReadResponsesAsync(tenantId, conversation, up, observation, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -91,6 +112,16 @@ internal sealed class ReportingSink : IEventSink
         {
             await ApplyRatingAsync(tenantId, conversation.Id, rating, pickedUp, cells, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The response times of a conversation from its messages in the store.</summary>
+    private async ValueTask<CloseObservation> ReadResponsesAsync(long tenantId, Conversation conversation, DateTimeOffset up, CloseObservation observation, CancellationToken cancellationToken)
+    {
+        var log = await _conversations.GetMessagesAsync(tenantId, conversation.Id, null, conversation.MessageCount + 64, cancellationToken).ConfigureAwait(false);
+        var responses = ConversationFacts.ResponseTimes(log, up);
+        return responses.Count > 0
+            ? observation with { ResponseCount = responses.Count, ResponseSumSeconds = responses.Sum() / 1000.0, ResponseMaxSeconds = responses.Max() / 1000.0 }
+            : observation;
     }
 
     // Delta lists are reused: a close's list is about 10 KB.
@@ -192,24 +223,20 @@ internal sealed class ReportingSink : IEventSink
         var visitor = await _conversations.GetVisitorAsync(tenantId, conversation.VisitorId, cancellationToken).ConfigureAwait(false);
         var facts = new ConversationFacts
         {
-            Values = ConversationFacts.Dimensions(conversation, conversation.AgentId, visitor),
+            Values = ConversationFacts.Dimensions(conversation, conversation.AgentId, visitor, _names),
             VisitorId = conversation.VisitorId,
             CreatedAt = conversation.CreatedAt,
             PickedUpAt = conversation.AssignedAt,
         };
-        await ApplyRatingAsync(tenantId, conversation.Id, rating, pickedUp, facts.Cells(), cancellationToken).ConfigureAwait(false);
+        await ApplyRatingAsync(tenantId, conversation.Id, rating, pickedUp, facts.Cells(_names), cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask ApplyRatingAsync(long tenantId, long conversationId, Rating rating, DateTimeOffset up, List<(int Mask, string Value)> cells, CancellationToken cancellationToken)
     {
         var score = ReportingSeries.SatisfactionScore(rating.Level, rating.LevelCount);
-        var deltas = new List<AggregateDelta>(cells.Count * 4);
-        ConversationFacts.Add(deltas, cells, ReportingSeries.Satisfaction, up, 1, score, score);
-        if (ReportingSeries.IsPositive(score))
-        {
-            ConversationFacts.Add(deltas, cells, ReportingSeries.Positive, up, 1, 0, 0);
-        }
-
+        var deltas = Rent(cells.Count * 2);
+        ConversationFacts.AddRating(deltas, cells, up, score, ReportingSeries.IsPositive(score));
         await _aggregates.ApplyAsync(tenantId, ReportingSeries.RatingConsumer, conversationId, deltas, cancellationToken).ConfigureAwait(false);
+        Return(deltas);
     }
 }

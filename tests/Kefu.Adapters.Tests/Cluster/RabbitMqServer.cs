@@ -1,281 +1,33 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using Kefu.Testing;
 
 namespace Kefu.Adapters.Tests.Cluster;
 
 /// <summary>
-/// A private RabbitMQ node for the test run: its own node name (<c>kefu-test-RANDOM@localhost</c>), AMQP and
-/// distribution ports, its own epmd on its own port, and its data, logs, plugins file, configuration and Erlang cookie
-/// in a temporary directory removed afterwards. The server scripts come from Debian's <c>rabbitmq-server</c>
-/// (<c>/usr/lib/rabbitmq/bin</c>, or <c>$KEFU_RABBITMQ_BIN</c>); as root they run as the unprivileged user
-/// <c>rabbitmq</c> (or <c>nobody</c>). When they are missing the tests fail (never skip) saying that
-/// <c>./test.sh</c> installs them. <see cref="RestartAsync"/> stops and starts the node on the same data directory.
+/// The private RabbitMQ node of a test class (<see cref="PrivateRabbitMqServer"/>, from Kefu.Testing): tests fail, never
+/// skip, when RabbitMQ is missing; <c>./test.sh</c> installs it.
 /// </summary>
 public sealed class RabbitMqServer : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-    private readonly string _nodeName = $"kefu-test-{Guid.NewGuid().ToString("N")[..10]}@localhost";
-    private string? _root;
-    private string? _binaries;
-    private string? _user;
-    private Process? _epmd;
-    private Process? _server;
-    private int _epmdPort;
-    private int _distPort;
+    private PrivateRabbitMqServer? _server;
+
+    private PrivateRabbitMqServer Server => _server ?? throw new InvalidOperationException("The node has not started.");
 
     /// <summary>The AMQP port on 127.0.0.1.</summary>
-    public int Port { get; private set; }
+    public int Port => Server.Port;
 
     /// <summary>The broker's AMQP URI (the default guest account, allowed on loopback here).</summary>
-    public string Uri => string.Create(CultureInfo.InvariantCulture, $"amqp://guest:guest@127.0.0.1:{Port}/");
+    public string Uri => Server.Uri;
 
-    public async Task InitializeAsync()
-    {
-        _binaries = FindBinaries() ?? throw new InvalidOperationException(
-            "RabbitMQ's server scripts (rabbitmq-server, rabbitmqctl) were not found in $KEFU_RABBITMQ_BIN or /usr/lib/rabbitmq/bin. " +
-            "The RabbitMQ transport tests start a private node and never skip: run ./test.sh, which installs the Debian package " +
-            "'rabbitmq-server' when it is missing (or install it yourself: apt-get install rabbitmq-server).");
-        var asRoot = System.Environment.UserName == "root";
-        _user = asRoot ? (UserExists("rabbitmq") ? "rabbitmq" : "nobody") : null;
-        _root = Directory.CreateDirectory(Path.Combine("/tmp", $"kefu-rmq-{Guid.NewGuid():N}")).FullName;
-        Directory.CreateDirectory(Path.Combine(_root, "mnesia"));
-        Directory.CreateDirectory(Path.Combine(_root, "log"));
-        await File.WriteAllTextAsync(Path.Combine(_root, "enabled_plugins"), "[].\n");
-        await File.WriteAllTextAsync(Path.Combine(_root, ".erlang.cookie"), $"KEFUTEST{Guid.NewGuid():N}".ToUpperInvariant());
-        Port = FreePort();
-        _distPort = FreePort();
-        _epmdPort = FreePort();
-        await File.WriteAllTextAsync(
-            Path.Combine(_root, "rabbitmq.conf"),
-            string.Create(CultureInfo.InvariantCulture, $"listeners.tcp.default = 127.0.0.1:{Port}\nloopback_users = none\nlog.console = false\nlog.file.level = warning\n"));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(Path.Combine(_root, ".erlang.cookie"), UnixFileMode.UserRead);
-        }
-        if (_user is not null)
-        {
-            await RunAsync("chown", ["-R", _user, _root], asUser: null, environment: false);
-        }
+    /// <summary>Stops the node and starts it again on the same data; durable queues keep their messages.</summary>
+    public Task RestartAsync(TimeSpan downFor) => Server.RestartAsync(downFor);
 
-        // epmd first, on the node's own port, as a child of this process, so it goes when the tests end.
-        _epmd = Start(FindEpmd(), ["-port", _epmdPort.ToString(CultureInfo.InvariantCulture), "-address", "127.0.0.1"]);
-        await StartServerAsync();
-    }
-
-    /// <summary>Stops the node (as a crash would not: cleanly) and starts it again on the same data; durable queues keep their messages.</summary>
-    public async Task RestartAsync(TimeSpan downFor)
-    {
-        await StopServerAsync();
-        await Task.Delay(downFor);
-        await StartServerAsync();
-    }
-
-    private async Task StartServerAsync()
-    {
-        _server = Start(Path.Combine(_binaries!, "rabbitmq-server"), []);
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_server.HasExited)
-            {
-                throw new InvalidOperationException($"rabbitmq-server exited with code {_server.ExitCode}:\n{ReadLogs()}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                await RunAsync(Path.Combine(_binaries!, "rabbitmqctl"), ["-n", _nodeName, "await_startup"], _user, environment: true);
-                return;
-            }
-            catch (Exception e) when (e is SocketException or InvalidOperationException && waited.Elapsed < StartTimeout)
-            {
-                await Task.Delay(250);
-            }
-        }
-    }
-
-    private async Task StopServerAsync()
-    {
-        if (_server is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await RunAsync(Path.Combine(_binaries!, "rabbitmqctl"), ["-n", _nodeName, "stop"], _user, environment: true);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await _server.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _server.Kill(entireProcessTree: true);
-        }
-
-        _server.Dispose();
-        _server = null;
-    }
+    public async Task InitializeAsync() => _server = await PrivateRabbitMqServer.StartAsync();
 
     public async Task DisposeAsync()
     {
-        try
+        if (_server is not null)
         {
-            await StopServerAsync();
-        }
-        finally
-        {
-            if (_epmd is { HasExited: false })
-            {
-                _epmd.Kill(entireProcessTree: true);
-                await _epmd.WaitForExitAsync();
-            }
-
-            _epmd?.Dispose();
-            if (_root is not null && Directory.Exists(_root))
-            {
-                Directory.Delete(_root, recursive: true);
-            }
-        }
-    }
-
-    private string ReadLogs()
-    {
-        var log = Path.Combine(_root!, "log");
-        return string.Join('\n', Directory.Exists(log) ? Directory.GetFiles(log).Select(f => $"{f}:\n{File.ReadAllText(f)}") : []);
-    }
-
-    private ProcessStartInfo Info(string program, IReadOnlyList<string> arguments, string? asUser, bool environment)
-    {
-        var start = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = _root };
-        if (asUser is null)
-        {
-            start.FileName = program;
-        }
-        else
-        {
-            start.FileName = "runuser";
-            start.ArgumentList.Add("-u");
-            start.ArgumentList.Add(asUser);
-            start.ArgumentList.Add("--");
-            start.ArgumentList.Add("env");
-            if (environment)
-            {
-                foreach (var (key, value) in Environment(_root!))
-                {
-                    start.ArgumentList.Add($"{key}={value}");
-                }
-            }
-
-            start.ArgumentList.Add(program);
-        }
-
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        if (environment)
-        {
-            foreach (var (key, value) in Environment(_root!))
-            {
-                start.Environment[key] = value;
-            }
-        }
-
-        return start;
-    }
-
-    private Dictionary<string, string> Environment(string root) => new()
-    {
-        ["HOME"] = root,
-        ["LC_ALL"] = "C.UTF-8",
-        ["RABBITMQ_NODENAME"] = _nodeName,
-        ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",
-        ["RABBITMQ_NODE_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
-        ["RABBITMQ_DIST_PORT"] = _distPort.ToString(CultureInfo.InvariantCulture),
-        ["ERL_EPMD_PORT"] = _epmdPort.ToString(CultureInfo.InvariantCulture),
-        ["RABBITMQ_MNESIA_BASE"] = Path.Combine(root, "mnesia"),
-        ["RABBITMQ_LOG_BASE"] = Path.Combine(root, "log"),
-        ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(root, "enabled_plugins"),
-        ["RABBITMQ_CONFIG_FILE"] = Path.Combine(root, "rabbitmq"),
-        ["RABBITMQ_PID_FILE"] = Path.Combine(root, "rabbitmq.pid"),
-        ["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(root, "rabbitmq-env.conf"),
-        ["RABBITMQ_ADVANCED_CONFIG_FILE"] = Path.Combine(root, "advanced.config"),
-    };
-
-    private Process Start(string program, IReadOnlyList<string> arguments)
-    {
-        var process = Process.Start(Info(program, arguments, _user, environment: true)) ?? throw new InvalidOperationException($"Cannot start {program}.");
-        process.StandardInput.Close();
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private async Task RunAsync(string program, IReadOnlyList<string> arguments, string? asUser, bool environment)
-    {
-        using var process = Process.Start(Info(program, arguments, asUser, environment)) ?? throw new InvalidOperationException($"Cannot start {program}.");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} did not finish within {StartTimeout}.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}:\n{await output}\n{await error}");
-        }
-    }
-
-    private static string? FindBinaries()
-    {
-        if (System.Environment.GetEnvironmentVariable("KEFU_RABBITMQ_BIN") is { Length: > 0 } configured)
-        {
-            return File.Exists(Path.Combine(configured, "rabbitmq-server")) ? configured : null;
-        }
-
-        return File.Exists("/usr/lib/rabbitmq/bin/rabbitmq-server") && File.Exists("/usr/lib/rabbitmq/bin/rabbitmqctl") ? "/usr/lib/rabbitmq/bin" : null;
-    }
-
-    private static string FindEpmd()
-    {
-        var candidates = new[] { "/usr/bin/epmd" }.Concat(Directory.Exists("/usr/lib/erlang") ? Directory.GetFiles("/usr/lib/erlang", "epmd", SearchOption.AllDirectories) : []);
-        return candidates.FirstOrDefault(File.Exists) ?? throw new InvalidOperationException("Erlang's epmd was not found; install the Debian package 'rabbitmq-server' (./test.sh does).");
-    }
-
-    private static bool UserExists(string name) => File.ReadLines("/etc/passwd").Any(l => l.StartsWith(name + ":", StringComparison.Ordinal));
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
+            await _server.DisposeAsync();
         }
     }
 }

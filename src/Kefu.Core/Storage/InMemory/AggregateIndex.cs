@@ -4,8 +4,8 @@ namespace Kefu.Storage.InMemory;
 /// The aggregates of one tenant. Each (series, width, dimension) has its buckets in time order in one array
 /// (<see cref="DimensionCells"/>), so a write adds in place and a period is two binary searches. Writes find them by
 /// dimension first: one lookup of the dimension string (skipped when a delta repeats the previous delta's dimension,
-/// as a sink writing every series of one dimension value in a row does), then a short scan of that dimension's series
-/// by reference; reads find a series' dimensions in its <see cref="SeriesCells"/>. Not thread-safe: the store's
+/// as a sink writing every series of one dimension value in a row does, or when the same string instance was written
+/// recently), then a short scan of that dimension's series by reference; reads find a series' dimensions in its <see cref="SeriesCells"/>. Not thread-safe: the store's
 /// partition lock guards it.
 /// </summary>
 internal sealed class AggregateIndex
@@ -14,8 +14,17 @@ internal sealed class AggregateIndex
     private readonly Dictionary<string, DimensionEntry> _dimensions = new(StringComparer.Ordinal);
 
     // Series recently written, by the reference of their name (direct-mapped, so bounded whatever names callers
-    // build): writers pass the same name strings again and again, and a hit skips hashing the name.
-    private readonly (string? Name, BucketGranularity Width, SeriesCells? Cells)[] _seriesCache = new (string?, BucketGranularity, SeriesCells?)[256];
+    // build): writers pass the same name strings again and again, and a hit skips hashing the name. Room for a few
+    // times the reporting sink's 13 × 22 names, so they rarely evict one another.
+    private const int SeriesCacheSize = 2048;
+
+    private readonly (string? Name, BucketGranularity Width, SeriesCells? Cells)[] _seriesCache = new (string?, BucketGranularity, SeriesCells?)[SeriesCacheSize];
+
+    // Dimensions recently written, by the reference of their value, direct-mapped like the series: a writer that
+    // keeps its dimension strings (the reporting sink builds each cell name once) skips hashing them.
+    private const int DimensionCacheSize = 4096;
+
+    private readonly (string? Name, DimensionEntry? Entry)[] _dimensionCache = new (string?, DimensionEntry?)[DimensionCacheSize];
 
     // The last write's dimension, by reference.
     private string? _lastDimensionName;
@@ -25,7 +34,7 @@ internal sealed class AggregateIndex
 
     public void Add(in AggregateDelta d)
     {
-        ref var cached = ref _seriesCache[(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(d.Series) ^ (int)d.Granularity) & (256 - 1)];
+        ref var cached = ref _seriesCache[(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(d.Series) ^ (int)d.Granularity) & (SeriesCacheSize - 1)];
         var series = cached.Cells;
         if (series is null || !ReferenceEquals(cached.Name, d.Series) || cached.Width != d.Granularity)
         {
@@ -41,10 +50,20 @@ internal sealed class AggregateIndex
 
         if (_lastDimension is null || !ReferenceEquals(d.Dimension, _lastDimensionName))
         {
-            if (!_dimensions.TryGetValue(d.Dimension, out _lastDimension))
+            ref var known = ref _dimensionCache[System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(d.Dimension) & (DimensionCacheSize - 1)];
+            if (known.Entry is not null && ReferenceEquals(known.Name, d.Dimension))
             {
-                _lastDimension = new DimensionEntry();
-                _dimensions[d.Dimension] = _lastDimension;
+                _lastDimension = known.Entry;
+            }
+            else
+            {
+                if (!_dimensions.TryGetValue(d.Dimension, out _lastDimension))
+                {
+                    _lastDimension = new DimensionEntry();
+                    _dimensions[d.Dimension] = _lastDimension;
+                }
+
+                known = (d.Dimension, _lastDimension);
             }
 
             _lastDimensionName = d.Dimension;
@@ -55,20 +74,35 @@ internal sealed class AggregateIndex
     }
 
     /// <summary>
-    /// The cells of one dimension value in every series that has it, found by the series' reference: a short array
-    /// scanned, or a dictionary once a value is shared by many series (the empty total of every series).
+    /// The cells of one dimension value in every series that has it, found by the series' reference: the first two
+    /// inline, the first series' cells being the entry itself (a distinct-count dimension, one per visitor, has one or
+    /// two series and costs two objects), then a short array scanned, or a dictionary once a value is shared by many
+    /// series (the empty total of every series).
     /// </summary>
-    private sealed class DimensionEntry
+    private sealed class DimensionEntry : DimensionCells
     {
         private const int Scanned = 16;
 
-        private SeriesCells[] _series = new SeriesCells[2];
-        private DimensionCells[] _cells = new DimensionCells[2];
+        private SeriesCells? _series0;
+        private SeriesCells? _series1;
+        private DimensionCells? _cells1;
+        private SeriesCells[]? _series;
+        private DimensionCells[]? _cells;
         private int _count;
         private Dictionary<SeriesCells, DimensionCells>? _many;
 
         public DimensionCells Of(SeriesCells series, string dimension)
         {
+            if (ReferenceEquals(_series0, series))
+            {
+                return this;
+            }
+
+            if (ReferenceEquals(_series1, series))
+            {
+                return _cells1!;
+            }
+
             if (_many is not null)
             {
                 if (_many.TryGetValue(series, out var found))
@@ -80,15 +114,23 @@ internal sealed class AggregateIndex
             {
                 for (var i = 0; i < _count; i++)
                 {
-                    if (ReferenceEquals(_series[i], series))
+                    if (ReferenceEquals(_series![i], series))
                     {
-                        return _cells[i];
+                        return _cells![i];
                     }
                 }
             }
 
-            var cells = new DimensionCells();
-            if (_many is not null)
+            var cells = _series0 is null ? this : new DimensionCells();
+            if (_series0 is null)
+            {
+                _series0 = series;
+            }
+            else if (_series1 is null)
+            {
+                (_series1, _cells1) = (series, cells);
+            }
+            else if (_many is not null)
             {
                 _many[series] = cells;
             }
@@ -97,24 +139,25 @@ internal sealed class AggregateIndex
                 _many = new Dictionary<SeriesCells, DimensionCells>(2 * Scanned, ReferenceEqualityComparer.Instance);
                 for (var i = 0; i < _count; i++)
                 {
-                    _many[_series[i]] = _cells[i];
+                    _many[_series![i]] = _cells![i];
                 }
 
                 _many[series] = cells;
-                _series = [];
-                _cells = [];
+                _series = null;
+                _cells = null;
                 _count = 0;
             }
             else
             {
-                if (_count == _series.Length)
+                if (_series is null || _count == _series.Length)
                 {
-                    Array.Resize(ref _series, _count * 2);
-                    Array.Resize(ref _cells, _count * 2);
+                    var size = Math.Max(2, _count * 2);
+                    Array.Resize(ref _series, size);
+                    Array.Resize(ref _cells, size);
                 }
 
                 _series[_count] = series;
-                _cells[_count] = cells;
+                _cells![_count] = cells;
                 _count++;
             }
 
@@ -380,8 +423,12 @@ internal sealed class DenseTotals
     }
 }
 
-/// <summary>One dimension's buckets of a series, ordered by bucket start (UTC ticks).</summary>
-internal sealed class DimensionCells
+/// <summary>
+/// One dimension's buckets of a series, ordered by bucket start (UTC ticks). The first bucket is held inline: most
+/// dimensions of sparse pairs and every distinct-count dimension (one per visitor) hold a single bucket, and then
+/// cost no array.
+/// </summary>
+internal class DimensionCells
 {
     public const int Block = 8;
 
@@ -393,49 +440,72 @@ internal sealed class DimensionCells
         public double Max;
     }
 
-    // One array of cells (most dimensions of sparse pairs hold a handful), grown by doubling.
-    private Cell[] _cells = new Cell[1];
+    // The first cell inline until a second bucket comes, then every cell in one array grown by doubling.
+    private Cell _first;
+    private Cell[]? _more;
     private int _length;
 
-    // Derived, valid below _valid (prefix index) once built.
-    private (long Count, double Sum)[] _prefix = []; // entry i: the cells before i
-    private double[] _maxes = []; // the cells' maxima, dense for the partial blocks of a range
-    private double[][] _blockMax = [];
+    // Derived for folds of long ranges, valid below _valid (prefix index) once built; null until the first such fold.
+    private Derived? _derived;
     private int _valid;
+
+    private sealed class Derived
+    {
+        public (long Count, double Sum)[] Prefix = []; // entry i: the cells before i
+        public double[] Maxes = []; // the cells' maxima, dense for the partial blocks of a range
+        public double[][] BlockMax = [];
+    }
 
     public int Length => _length;
 
-    public long BucketTicks(int i) => _cells[i].Bucket;
+    private ReadOnlySpan<Cell> Cells => _more is null ? System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _first, _length) : _more.AsSpan(0, _length);
 
-    public long Count(int i) => _cells[i].Count;
+    private ref Cell At(int i) => ref _more is null ? ref _first : ref _more[i];
 
-    public double Sum(int i) => _cells[i].Sum;
+    public long BucketTicks(int i) => Cells[i].Bucket;
 
-    public double Max(int i) => _cells[i].Max;
+    public long Count(int i) => Cells[i].Count;
+
+    public double Sum(int i) => Cells[i].Sum;
+
+    public double Max(int i) => Cells[i].Max;
 
     public void Add(long bucket, long count, double sum, double max)
     {
-        var i = _length > 0 && _cells[_length - 1].Bucket == bucket ? _length - 1 : LowerBound(bucket);
-        if (i < _length && _cells[i].Bucket == bucket)
+        if (_length == 0)
         {
-            ref var cell = ref _cells[i];
+            _first = new Cell { Bucket = bucket, Count = count, Sum = sum, Max = max };
+            _length = 1;
+            _valid = 0;
+            return;
+        }
+
+        var i = At(_length - 1).Bucket == bucket ? _length - 1 : LowerBound(bucket);
+        if (i < _length && At(i).Bucket == bucket)
+        {
+            ref var cell = ref At(i);
             cell.Max = Math.Max(cell.Max, max);
             cell.Count += count;
             cell.Sum += sum;
         }
         else
         {
-            if (_length == _cells.Length)
+            if (_more is null)
             {
-                Array.Resize(ref _cells, _length * 2);
+                _more = new Cell[4];
+                _more[0] = _first;
+            }
+            else if (_length == _more.Length)
+            {
+                Array.Resize(ref _more, _length * 2);
             }
 
             if (i < _length)
             {
-                Array.Copy(_cells, i, _cells, i + 1, _length - i);
+                Array.Copy(_more, i, _more, i + 1, _length - i);
             }
 
-            _cells[i] = new Cell { Bucket = bucket, Count = count, Sum = sum, Max = max };
+            _more[i] = new Cell { Bucket = bucket, Count = count, Sum = sum, Max = max };
             _length++;
         }
 
@@ -448,12 +518,13 @@ internal sealed class DimensionCells
     /// <summary>The index of the first bucket at or after <paramref name="ticks"/>.</summary>
     public int LowerBound(long ticks)
     {
-        if (_length == 0 || ticks <= _cells[0].Bucket)
+        var cells = Cells;
+        if (_length == 0 || ticks <= cells[0].Bucket)
         {
             return 0;
         }
 
-        var last = _cells[_length - 1].Bucket;
+        var last = cells[_length - 1].Bucket;
         if (ticks > last)
         {
             return _length;
@@ -461,14 +532,14 @@ internal sealed class DimensionCells
 
         // Buckets are mostly evenly spaced (every hour of a busy dimension): guess by interpolation, check the guess
         // and its neighbour (a cache line or two), and search only when the guess is off.
-        var guess = (int)((double)(ticks - _cells[0].Bucket) / (last - _cells[0].Bucket) * (_length - 1));
+        var guess = (int)((double)(ticks - cells[0].Bucket) / (last - cells[0].Bucket) * (_length - 1));
         guess = Math.Clamp(guess, 1, _length - 1);
-        if (_cells[guess].Bucket >= ticks && _cells[guess - 1].Bucket < ticks)
+        if (cells[guess].Bucket >= ticks && cells[guess - 1].Bucket < ticks)
         {
             return guess;
         }
 
-        if (guess + 1 < _length && _cells[guess].Bucket < ticks && _cells[guess + 1].Bucket >= ticks)
+        if (guess + 1 < _length && cells[guess].Bucket < ticks && cells[guess + 1].Bucket >= ticks)
         {
             return guess + 1;
         }
@@ -477,7 +548,7 @@ internal sealed class DimensionCells
         while (lo < hi)
         {
             var mid = (int)((uint)(lo + hi) >> 1);
-            if (_cells[mid].Bucket < ticks)
+            if (cells[mid].Bucket < ticks)
             {
                 lo = mid + 1;
             }
@@ -495,11 +566,12 @@ internal sealed class DimensionCells
     {
         if (hi - lo <= 2 * Block)
         {
+            var cells = Cells;
             long count = 0;
             double sum = 0, max = double.MinValue;
             for (var i = lo; i < hi; i++)
             {
-                ref readonly var cell = ref _cells[i];
+                ref readonly var cell = ref cells[i];
                 count += cell.Count;
                 sum += cell.Sum;
                 max = Math.Max(max, cell.Max);
@@ -508,19 +580,19 @@ internal sealed class DimensionCells
             return (count, sum, max);
         }
 
-        Build();
-        var (fromCount, fromSum) = _prefix[lo];
-        var (toCount, toSum) = _prefix[hi];
-        return (toCount - fromCount, toSum - fromSum, RangeMax(lo, hi));
+        var derived = Build();
+        var (fromCount, fromSum) = derived.Prefix[lo];
+        var (toCount, toSum) = derived.Prefix[hi];
+        return (toCount - fromCount, toSum - fromSum, RangeMax(derived, lo, hi));
     }
 
-    private double RangeMax(int lo, int hi)
+    private static double RangeMax(Derived derived, int lo, int hi)
     {
         // Head and tail partial blocks cell by cell, whole blocks from the sparse table.
         var firstBlock = (lo + Block - 1) / Block;
         var lastBlock = hi / Block; // exclusive
         var max = double.MinValue;
-        var maxes = _maxes;
+        var maxes = derived.Maxes;
         for (var i = lo; i < Math.Min(hi, firstBlock * Block); i++)
         {
             max = Math.Max(max, maxes[i]);
@@ -535,7 +607,7 @@ internal sealed class DimensionCells
         if (blocks > 0)
         {
             var level = 31 - int.LeadingZeroCount(blocks);
-            var table = _blockMax[level];
+            var table = derived.BlockMax[level];
             max = Math.Max(max, Math.Max(table[firstBlock], table[lastBlock - (1 << level)]));
         }
 
@@ -543,45 +615,49 @@ internal sealed class DimensionCells
     }
 
     /// <summary>Brings the prefix sums and the block maxima up to date from the first bucket changed since the last build.</summary>
-    private void Build()
+    private Derived Build()
     {
-        if (_valid == _length && _prefix.Length > _length)
+        var d = _derived;
+        if (d is null)
         {
-            return;
-        }
-
-        if (_prefix.Length == 0)
-        {
+            _derived = d = new Derived();
             _valid = 0;
         }
-
-        if (_prefix.Length < _length + 1)
+        else if (_valid == _length && d.Prefix.Length > _length)
         {
-            var size = Math.Max(_length + 1, _prefix.Length * 2);
-            Array.Resize(ref _prefix, size);
-            Array.Resize(ref _maxes, size);
+            return d;
         }
 
+        if (d.Prefix.Length < _length + 1)
+        {
+            var size = Math.Max(_length + 1, d.Prefix.Length * 2);
+            Array.Resize(ref d.Prefix, size);
+            Array.Resize(ref d.Maxes, size);
+        }
+
+        var cells = Cells;
+        var prefix = d.Prefix;
+        var maxes = d.Maxes;
         for (var i = _valid; i < _length; i++)
         {
-            ref readonly var cell = ref _cells[i];
-            _prefix[i + 1] = (_prefix[i].Count + cell.Count, _prefix[i].Sum + cell.Sum);
-            _maxes[i] = cell.Max;
+            ref readonly var cell = ref cells[i];
+            prefix[i + 1] = (prefix[i].Count + cell.Count, prefix[i].Sum + cell.Sum);
+            maxes[i] = cell.Max;
         }
 
         // Sparse table over whole blocks: level k, entry j = max of blocks j .. j + 2^k − 1.
         var blocks = _length / Block;
         var firstChanged = _valid / Block;
         var levels = blocks == 0 ? 0 : 32 - int.LeadingZeroCount(blocks);
-        if (_blockMax.Length < levels)
+        if (d.BlockMax.Length < levels)
         {
-            Array.Resize(ref _blockMax, levels);
+            Array.Resize(ref d.BlockMax, levels);
         }
 
         for (var k = 0; k < levels; k++)
         {
             var count = blocks - (1 << k) + 1;
-            ref var table = ref _blockMax[k];
+            ref var table = ref d.BlockMax[k];
             if (table is null || table.Length < count)
             {
                 var fresh = new double[Math.Max(count, (table?.Length ?? 0) * 2)];
@@ -602,19 +678,20 @@ internal sealed class DimensionCells
                     var start = j * Block;
                     for (var i = start; i < start + Block; i++)
                     {
-                        max = Math.Max(max, _maxes[i]);
+                        max = Math.Max(max, maxes[i]);
                     }
 
                     table[j] = max;
                 }
                 else
                 {
-                    var below = _blockMax[k - 1];
+                    var below = d.BlockMax[k - 1];
                     table[j] = Math.Max(below[j], below[j + (1 << (k - 1))]);
                 }
             }
         }
 
         _valid = _length;
+        return d;
     }
 }
