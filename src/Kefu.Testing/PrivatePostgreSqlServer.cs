@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Kefu.Testing;
 
@@ -65,7 +63,7 @@ public sealed class PrivatePostgreSqlServer : IAsyncDisposable
             "PostgreSQL's server programs (initdb, pg_ctl) were not found in $KEFU_POSTGRES_BIN, /usr/lib/postgresql/*/bin or on PATH. " +
             "A private server needs them and never skips: run ./test.sh, which installs the Debian package " +
             "'postgresql' when it is missing (or install it yourself: apt-get install postgresql).");
-        var asRoot = IsRoot();
+        var asRoot = ServerProcesses.IsRoot();
 
         // As root, under /tmp rather than $TMPDIR: the unprivileged user must be able to reach the directory.
         _root = asRoot && Directory.Exists("/tmp")
@@ -88,7 +86,7 @@ public sealed class PrivatePostgreSqlServer : IAsyncDisposable
         // A free port can be taken between choosing it and the server binding it: try a few.
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreePort();
+            Port = ServerProcesses.FreePort();
             var options = string.Join(
                 ' ',
                 $"-p {Port.ToString(CultureInfo.InvariantCulture)}",
@@ -123,7 +121,7 @@ public sealed class PrivatePostgreSqlServer : IAsyncDisposable
             if (_started && _root is not null && _binaries is not null)
             {
                 _started = false;
-                await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["stop", "-w", "-t", "60", "-m", "immediate", "-D", Path.Combine(_root, "data")], IsRoot() ? UnprivilegedUser : null).ConfigureAwait(false);
+                await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["stop", "-w", "-t", "60", "-m", "immediate", "-D", Path.Combine(_root, "data")], ServerProcesses.IsRoot() ? UnprivilegedUser : null).ConfigureAwait(false);
             }
         }
         finally
@@ -136,8 +134,6 @@ public sealed class PrivatePostgreSqlServer : IAsyncDisposable
             _root = null;
         }
     }
-
-    private static bool IsRoot() => Environment.UserName == "root" || GetEffectiveUserId() == 0;
 
     private static string? FindBinaries()
     {
@@ -160,35 +156,6 @@ public sealed class PrivatePostgreSqlServer : IAsyncDisposable
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
         candidates.Add("/usr/local/bin");
         return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
-
-    private static uint GetEffectiveUserId()
-    {
-        // /proc/self/status: "Uid:\treal\teffective\tsaved\tfs".
-        try
-        {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
-            var fields = line?.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
-            return fields is { Length: > 2 } ? uint.Parse(fields[2], CultureInfo.InvariantCulture) : uint.MaxValue;
-        }
-        catch (IOException)
-        {
-            return uint.MaxValue;
-        }
     }
 
     /// <summary>Runs a program (as <paramref name="asUser"/> through runuser when given) and throws with its output when it fails.</summary>
@@ -220,25 +187,6 @@ public sealed class PrivatePostgreSqlServer : IAsyncDisposable
         }
 
         start.Environment["LC_ALL"] = "C";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {start.FileName}.");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(CommandTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish within {CommandTimeout}.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"{start.FileName} {string.Join(' ', start.ArgumentList)} failed with exit code {process.ExitCode}:\n{await output.ConfigureAwait(false)}\n{await error.ConfigureAwait(false)}");
-        }
+        await ServerProcesses.RunAsync(start, CommandTimeout).ConfigureAwait(false);
     }
 }

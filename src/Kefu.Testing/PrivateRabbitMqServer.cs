@@ -58,16 +58,16 @@ public sealed class PrivateRabbitMqServer : IAsyncDisposable
             "RabbitMQ's server scripts (rabbitmq-server, rabbitmqctl) were not found in $KEFU_RABBITMQ_BIN or /usr/lib/rabbitmq/bin. " +
             "A private node needs them and never skips: run ./test.sh, which installs the Debian package " +
             "'rabbitmq-server' when it is missing (or install it yourself: apt-get install rabbitmq-server).");
-        var asRoot = System.Environment.UserName == "root";
+        var asRoot = ServerProcesses.IsRoot();
         _user = asRoot ? (UserExists("rabbitmq") ? "rabbitmq" : "nobody") : null;
         _root = Directory.CreateDirectory(Path.Combine("/tmp", $"kefu-rmq-{Guid.NewGuid():N}")).FullName;
         Directory.CreateDirectory(Path.Combine(_root, "mnesia"));
         Directory.CreateDirectory(Path.Combine(_root, "log"));
         await File.WriteAllTextAsync(Path.Combine(_root, "enabled_plugins"), "[].\n").ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(_root, ".erlang.cookie"), $"KEFUTEST{Guid.NewGuid():N}".ToUpperInvariant()).ConfigureAwait(false);
-        Port = FreePort();
-        _distPort = FreePort();
-        _epmdPort = FreePort();
+        Port = ServerProcesses.FreePort();
+        _distPort = ServerProcesses.FreePort();
+        _epmdPort = ServerProcesses.FreePort();
         await File.WriteAllTextAsync(
             Path.Combine(_root, "rabbitmq.conf"),
             string.Create(CultureInfo.InvariantCulture, $"listeners.tcp.default = 127.0.0.1:{Port}\nloopback_users = none\nlog.console = false\nlog.file.level = warning\n")).ConfigureAwait(false);
@@ -246,28 +246,8 @@ public sealed class PrivateRabbitMqServer : IAsyncDisposable
         return process;
     }
 
-    private async Task RunAsync(string program, IReadOnlyList<string> arguments, string? asUser, bool environment)
-    {
-        using var process = Process.Start(Info(program, arguments, asUser, environment)) ?? throw new InvalidOperationException($"Cannot start {program}.");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} did not finish within {StartTimeout}.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}:\n{await output.ConfigureAwait(false)}\n{await error.ConfigureAwait(false)}");
-        }
-    }
+    private Task RunAsync(string program, IReadOnlyList<string> arguments, string? asUser, bool environment)
+        => ServerProcesses.RunAsync(Info(program, arguments, asUser, environment), StartTimeout);
 
     private static string? FindBinaries()
     {
@@ -286,18 +266,4 @@ public sealed class PrivateRabbitMqServer : IAsyncDisposable
     }
 
     private static bool UserExists(string name) => File.ReadLines("/etc/passwd").Any(l => l.StartsWith(name + ":", StringComparison.Ordinal));
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 }

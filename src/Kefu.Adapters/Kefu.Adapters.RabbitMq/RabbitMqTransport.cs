@@ -38,7 +38,7 @@ internal sealed class RabbitMqTransport : IKefuTransport, IKefuCommandForwarder,
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly LocalSubscriptions _subscriptions = new();
+    private readonly EventSubscriptions _subscriptions = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<byte[]>> _pending = new();
     private readonly ConcurrentDictionary<int, string> _shardConsumers = new();
     private readonly SemaphoreSlim _consumersGate = new(1, 1);
