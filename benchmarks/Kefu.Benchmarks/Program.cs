@@ -10,5 +10,5 @@ using Kefu.Benchmarks.Verbs;
 IVerb[] verbs = [new MicroVerb(), new FilterBenchVerb(Console.Out, Console.Error), new SimulateVerb(Console.Out, Console.Error),
     new EvalBotVerb(Console.Out, Console.Error), new EvalPairsVerb(Console.Out, Console.Error), new BotBenchVerb(Console.Out, Console.Error),
     new EvalSentimentVerb(Console.Out, Console.Error), new EvalTopicsVerb(Console.Out, Console.Error), new ReportCheckVerb(Console.Out, Console.Error),
-    new ClusterBenchVerb(Console.Out, Console.Error)];
+    new ClusterBenchVerb(Console.Out, Console.Error), new Kefu.Benchmarks.Load.LoadVerb(Console.Out, Console.Error)];
 return await new VerbTable(verbs, Console.Out, Console.Error).RunAsync(args);
