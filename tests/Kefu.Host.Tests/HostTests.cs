@@ -66,7 +66,15 @@ public sealed class HostTests : IClassFixture<HostFactory>
         var conversation = await kefu.Conversations.OpenAsync(tenant.Id, new ConversationRequest { Visitor = new VisitorProfile { Name = "M" } });
         await kefu.Conversations.SetStatusAsync(tenant.Id, tenant.AgentId, AgentStatus.Online);
         await kefu.Conversations.SendAsync(tenant.Id, conversation.Id, Participant.Visitor(conversation.VisitorId), MessageContent.FromText("hi"));
-        for (var i = 0; i < 50 && (measured.GetValueOrDefault("kefu.messages") < 1 || measured.GetValueOrDefault("kefu.assignments") < 1); i++)
+        bool AllSeen()
+        {
+            lock (measured)
+            {
+                return new[] { "kefu.messages", "kefu.assignments", "kefu.queue.wait.count", "kefu.conversations.opened" }.All(name => measured.GetValueOrDefault(name) >= 1);
+            }
+        }
+
+        for (var i = 0; i < 100 && !AllSeen(); i++)
         {
             // The metrics sink runs after the commit.
             await Task.Delay(100);

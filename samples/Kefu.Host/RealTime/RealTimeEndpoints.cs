@@ -70,7 +70,7 @@ internal static partial class RealTimeEndpoints
             session.Enqueue(new JsonObject { ["type"] = "synced" });
             var directory = kefu.Directory;
             var suggestions = services.GetService<IAgentAssist>();
-            session.Start(cut, (frame, ct) => AgentCommandAsync(session, frame, t, agentId, ct));
+            session.Start(cut, (frame, ct) => CommandAsync(session, frame, t, Participant.Agent(agentId), null, ct));
 
             await foreach (var e in subscription.Events.ReadAllAsync(cut.Token))
             {
@@ -176,7 +176,7 @@ internal static partial class RealTimeEndpoints
             });
             await session.BackfillAsync(kefu.History, t, conversationId, lastMessageId, ct);
             session.Enqueue(new JsonObject { ["type"] = "synced" });
-            session.Start(cut, (frame, token) => VisitorCommandAsync(session, frame, t, visitorId, conversationId, token));
+            session.Start(cut, (frame, token) => CommandAsync(session, frame, t, Participant.Visitor(visitorId), conversationId, token));
 
             await foreach (var e in subscription.Events.ReadAllAsync(ct))
             {
@@ -214,52 +214,35 @@ internal static partial class RealTimeEndpoints
         }
     }
 
-    private static async Task AgentCommandAsync(Session session, JsonObject frame, long t, long agentId, CancellationToken ct)
+    /// <summary>
+    /// A client frame of an agent (conversation named in the frame) or a visitor (conversation of the socket): send,
+    /// read and ping for both, typing for visitors only.
+    /// </summary>
+    private static async Task CommandAsync(Session session, JsonObject frame, long t, Participant who, long? socketConversationId, CancellationToken ct)
     {
         var type = (string?)frame["type"];
         var reference = (string?)frame["ref"];
-        var conversationId = ReadLong(frame, "conversationId");
+        var visitor = who.Kind == ParticipantKind.Visitor;
+        var conversationId = socketConversationId ?? ReadLong(frame, "conversationId");
         switch (type)
         {
             case "send":
-                var sent = await session.Conversations.SendAsync(t, conversationId, Participant.Agent(agentId), MessageContent.FromText((string?)frame["text"] ?? string.Empty), (string?)frame["clientMessageId"], ct);
+                var sent = await session.Conversations.SendAsync(t, conversationId, who, MessageContent.FromText((string?)frame["text"] ?? string.Empty), (string?)frame["clientMessageId"], ct);
                 session.Ack(reference, sent);
                 break;
+            case "typing" when visitor:
+                await session.Conversations.TypingAsync(t, conversationId, who.Id, (string?)frame["text"], ct);
+                break;
             case "read":
-                await session.Conversations.MarkReadAsync(t, conversationId, Participant.Agent(agentId), ReadLong(frame, "upToMessageId"), ct);
+                await session.Conversations.MarkReadAsync(t, conversationId, who, ReadLong(frame, "upToMessageId"), ct);
                 session.Ack(reference, null);
                 break;
             case "ping":
                 session.Enqueue(new JsonObject { ["type"] = "pong", ["ref"] = reference });
                 break;
             default:
-                session.Enqueue(Frames.Error(reference, 400, "Unknown frame type", $"'{type}' is not send, read or ping.", "type"));
-                break;
-        }
-    }
-
-    private static async Task VisitorCommandAsync(Session session, JsonObject frame, long t, long visitorId, long conversationId, CancellationToken ct)
-    {
-        var type = (string?)frame["type"];
-        var reference = (string?)frame["ref"];
-        switch (type)
-        {
-            case "send":
-                var sent = await session.Conversations.SendAsync(t, conversationId, Participant.Visitor(visitorId), MessageContent.FromText((string?)frame["text"] ?? string.Empty), (string?)frame["clientMessageId"], ct);
-                session.Ack(reference, sent);
-                break;
-            case "typing":
-                await session.Conversations.TypingAsync(t, conversationId, visitorId, (string?)frame["text"], ct);
-                break;
-            case "read":
-                await session.Conversations.MarkReadAsync(t, conversationId, Participant.Visitor(visitorId), ReadLong(frame, "upToMessageId"), ct);
-                session.Ack(reference, null);
-                break;
-            case "ping":
-                session.Enqueue(new JsonObject { ["type"] = "pong", ["ref"] = reference });
-                break;
-            default:
-                session.Enqueue(Frames.Error(reference, 400, "Unknown frame type", $"'{type}' is not send, typing, read or ping.", "type"));
+                var allowed = visitor ? "send, typing, read or ping" : "send, read or ping";
+                session.Enqueue(Frames.Error(reference, 400, "Unknown frame type", $"'{type}' is not {allowed}.", "type"));
                 break;
         }
     }
