@@ -22,7 +22,7 @@ cd "$REPO_ROOT" || exit 1
 DEBIAN_PACKAGES=(
   postgresql # the PostgreSQL adapter tests start a private server with its initdb and pg_ctl (/usr/lib/postgresql/*/bin)
   rabbitmq-server # the cluster tests start a private RabbitMQ node (/usr/lib/rabbitmq/bin) with its own epmd and ports
-  # chromium
+  chromium # the browser tests drive Debian's /usr/bin/chromium through Microsoft.Playwright (nothing downloaded)
   libreoffice-calc # the xlsx export test converts a workbook to CSV with LibreOffice
 )
 
@@ -43,6 +43,8 @@ CONSUMER_TIMEOUT="${CONSUMER_TIMEOUT:-600}"
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export MSBUILDDISABLENODEREUSE=1 DEBIAN_FRONTEND=noninteractive
+# Screenshots of failed browser-test steps are kept here (artifacts/ is ignored by git).
+export KEFU_SCREENSHOTS="$REPO_ROOT/artifacts/screenshots"
 
 if [[ -n "${CI:-}" && "${CI,,}" != false && "${CI}" != 0 ]]; then IS_CI=true; else IS_CI=false; fi
 
