@@ -125,9 +125,11 @@ internal sealed class TenantWorker : IAsyncDisposable
             {
                 // Fenced: nothing of the batch was written, and this node must not write the tenant again.
                 _s.Logger.LogWarning("Tenant {TenantId}: the commit of {Count} commands was refused, the shard's lease is lost; the worker stops.", _tenantId, batch.Count);
+                // The lease is given up before the callers hear of the refusal: a caller that checks this node's
+                // leases when it sees Unavailable must find the shard gone, not retry here.
                 _retired = true;
-                FailAll(batch, new KefuException(KefuErrorKind.Unavailable, lost.Message, lost));
                 _s.Cluster?.Forfeit(lost.Lease);
+                FailAll(batch, new KefuException(KefuErrorKind.Unavailable, lost.Message, lost));
                 continue;
             }
             catch (Exception ex)
