@@ -63,7 +63,7 @@ public class HostFactory : WebApplicationFactory<Program>
     /// <summary>A tenant with an administrator, an agent role, two agents, and API keys with every and with no permission.</summary>
     public async Task<TestTenant> CreateTenantAsync(string name)
     {
-        _ = Server;
+        _ = Services; // starts the host (TestServer or Kestrel: Server is not available with Kestrel)
         var kefu = Kefu;
         var tenant = await kefu.Organisation.CreateTenantAsync(new NewTenant
         {
