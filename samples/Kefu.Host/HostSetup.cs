@@ -17,12 +17,39 @@ public static class HostSetup
     /// <summary>The rate-limiter policy of the login endpoints.</summary>
     public const string LoginRateLimit = "login";
 
+    /// <summary>
+    /// The pages are served from the working directory's <c>wwwroot</c> when there is one (a published host started
+    /// in its folder). Started from anywhere else (<c>dotnet run --project samples/Kefu.Host</c> from the repository's
+    /// root, whose working directory holds the SQLite file), they come from the <c>wwwroot</c> beside the program or,
+    /// in a build, from the project's own folder through the static web assets manifest.
+    /// </summary>
+    private static void UsePagesWhereverStarted(WebApplicationBuilder builder)
+    {
+        var environment = builder.Environment;
+        if (Directory.Exists(Path.Combine(environment.ContentRootPath, "wwwroot")))
+        {
+            return;
+        }
+
+        var beside = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (Directory.Exists(beside))
+        {
+            environment.WebRootPath = beside;
+            environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(beside);
+        }
+        else
+        {
+            Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(environment, builder.Configuration);
+        }
+    }
+
     /// <summary>Registers every engine, the store chosen by configuration, security, real time, health and metrics.</summary>
     public static WebApplicationBuilder AddKefuHost(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var configuration = builder.Configuration;
+        UsePagesWhereverStarted(builder);
 
         services.AddOptions<KefuHostOptions>().Bind(configuration.GetSection(KefuHostOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section));

@@ -12,8 +12,44 @@ internal static class Frames
 {
     private static readonly JsonFormatter Proto = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
-    public static JsonObject Message(MessageDto message, JsonSerializerOptions json)
-        => new() { ["type"] = "message", ["message"] = JsonSerializer.SerializeToNode(message, json) };
+    /// <summary>
+    /// Writes a queued frame: a <see cref="JsonObject"/>, or a message or an acknowledgement serialized straight into the
+    /// writer, as <c>{"type":"message","message":{…}}</c> and <c>{"type":"ack","ref":…,"result":{…}}</c>.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, object frame, JsonSerializerOptions json)
+    {
+        switch (frame)
+        {
+            case JsonObject node:
+                node.WriteTo(writer, json);
+                break;
+            case MessageDto message:
+                writer.WriteStartObject();
+                writer.WriteString("type", "message");
+                writer.WritePropertyName("message");
+                JsonSerializer.Serialize(writer, message, json);
+                writer.WriteEndObject();
+                break;
+            case Ack ack:
+                writer.WriteStartObject();
+                writer.WriteString("type", "ack");
+                writer.WriteString("ref", ack.Reference);
+                writer.WritePropertyName("result");
+                if (ack.Result is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    JsonSerializer.Serialize(writer, ack.Result, ack.Result.GetType(), json);
+                }
+
+                writer.WriteEndObject();
+                break;
+            default:
+                throw new ArgumentException($"Not a frame: {frame.GetType()}", nameof(frame));
+        }
+    }
 
     public static MessageDto FromEvent(KefuEvent e)
     {
@@ -57,4 +93,57 @@ internal static class Frames
 
     public static JsonObject Error(string? reference, int status, string title, string? detail, string? field = null)
         => new() { ["type"] = "error", ["ref"] = reference, ["status"] = status, ["title"] = title, ["detail"] = detail, ["field"] = field };
+}
+
+/// <summary>An acknowledgement of a client frame, with the command's result.</summary>
+internal sealed record Ack(string? Reference, object? Result);
+
+/// <summary>
+/// Which of a tenant's events an agent's connection wants, decided on the publishing thread so the connection is not
+/// woken for the rest: its own account's changes, offers and assignments to it (whose conversations it then follows),
+/// queue and presence news, and the events of the conversations it serves (all of them with view-all). Until the
+/// connection has listed its open conversations every event passes, so none is missed in between.
+/// </summary>
+internal sealed class AgentRouting(long agentId, bool viewAll)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _conversations = new();
+    private volatile bool _listed;
+
+    /// <summary>Records the conversations the agent served when the connection opened.</summary>
+    public void Listed(IEnumerable<long> conversationIds)
+    {
+        foreach (var id in conversationIds)
+        {
+            _conversations.TryAdd(id, 0);
+        }
+
+        _listed = true;
+    }
+
+    public bool Wants(KefuEvent e)
+    {
+        var toThisAgent = e.PayloadCase switch
+        {
+            KefuEvent.PayloadOneofCase.SessionOffered => e.SessionOffered.AgentId == agentId,
+            KefuEvent.PayloadOneofCase.SessionAssigned => e.SessionAssigned.AgentId == agentId,
+            KefuEvent.PayloadOneofCase.TransferRequested => e.TransferRequested.ToAgentId == agentId,
+            KefuEvent.PayloadOneofCase.SessionTransferred => e.SessionTransferred.ToAgentId == agentId,
+            KefuEvent.PayloadOneofCase.AgentChanged => e.AgentChanged.AgentId == agentId,
+            KefuEvent.PayloadOneofCase.AgentDeleted => e.AgentDeleted.AgentId == agentId,
+            KefuEvent.PayloadOneofCase.AgentStateChanged or KefuEvent.PayloadOneofCase.SessionQueued or KefuEvent.PayloadOneofCase.QueuePosition => true,
+            _ => false,
+        };
+        if (toThisAgent)
+        {
+            if (e.PayloadCase is not (KefuEvent.PayloadOneofCase.AgentChanged or KefuEvent.PayloadOneofCase.AgentDeleted
+                or KefuEvent.PayloadOneofCase.AgentStateChanged or KefuEvent.PayloadOneofCase.SessionQueued or KefuEvent.PayloadOneofCase.QueuePosition))
+            {
+                _conversations.TryAdd(e.ConversationId, 0);
+            }
+
+            return true;
+        }
+
+        return viewAll || !_listed || _conversations.ContainsKey(e.ConversationId);
+    }
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kefu.Bots;
@@ -43,7 +42,8 @@ internal static partial class RealTimeEndpoints
         var lastMessageId = ReadLong(http, "lastMessageId");
         var assist = http.Request.Query["assist"] == "true";
         var viewAll = caller.Has(KefuPermissions.ViewAllConversations);
-        using var subscription = transport.Subscribe(new EventFilter { TenantId = t });
+        var routing = new AgentRouting(agentId, viewAll);
+        using var subscription = transport.Subscribe(new EventFilter { TenantId = t, Where = routing.Wants });
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         using var cut = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         using var registration = hub.RegisterAgent(t, agentId, cut);
@@ -53,6 +53,7 @@ internal static partial class RealTimeEndpoints
         {
             var open = await kefu.Conversations.ListOpenAsync(t, viewAll ? null : agentId, cut.Token);
             var mine = open.Select(c => c.Id).ToHashSet();
+            routing.Listed(mine);
             session.Enqueue(new JsonObject
             {
                 ["type"] = "hello",
@@ -266,7 +267,9 @@ internal static partial class RealTimeEndpoints
     /// <summary>One connection: a single writer drains the outgoing queue; messages already sent are skipped.</summary>
     private sealed partial class Session(WebSocket socket, IKefuConversations conversations, JsonSerializerOptions json, ILogger logger) : IAsyncDisposable
     {
-        private readonly System.Threading.Channels.Channel<JsonObject> _outgoing = System.Threading.Channels.Channel.CreateUnbounded<JsonObject>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+        // Frames waiting for the writer: a JsonObject, or a MessageDto or an Ack serialized straight into the writer's
+        // buffer (the message path builds no JSON tree).
+        private readonly System.Threading.Channels.Channel<object> _outgoing = System.Threading.Channels.Channel.CreateUnbounded<object>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
         private readonly Dictionary<long, long> _lastSent = [];
         private readonly Lock _gate = new();
         private Task? _writer;
@@ -276,7 +279,9 @@ internal static partial class RealTimeEndpoints
 
         public JsonSerializerOptions Json { get; } = json;
 
-        public void Enqueue(JsonObject frame)
+        public void Enqueue(JsonObject frame) => EnqueueFrame(frame);
+
+        private void EnqueueFrame(object frame)
         {
             _writer ??= Task.Run(WriteLoopAsync);
             _outgoing.Writer.TryWrite(frame);
@@ -295,7 +300,7 @@ internal static partial class RealTimeEndpoints
                 _lastSent[message.ConversationId] = message.Id;
             }
 
-            Enqueue(Frames.Message(message, Json));
+            EnqueueFrame(message);
         }
 
         public async Task BackfillAsync(IKefuHistory history, long tenantId, long conversationId, long after, CancellationToken ct)
@@ -320,8 +325,7 @@ internal static partial class RealTimeEndpoints
             }
         }
 
-        public void Ack(string? reference, object? result)
-            => Enqueue(new JsonObject { ["type"] = "ack", ["ref"] = reference, ["result"] = result is null ? null : JsonSerializer.SerializeToNode(result, result.GetType(), Json) });
+        public void Ack(string? reference, object? result) => EnqueueFrame(new Ack(reference, result));
 
         /// <summary>Whether the client closed the connection (rather than the server cutting it).</summary>
         public bool ClientClosed { get; private set; }
@@ -385,16 +389,15 @@ internal static partial class RealTimeEndpoints
         private async Task WriteLoopAsync()
         {
             var buffer = new ArrayBufferWriter<byte>(4096);
+            var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Json.Encoder });
             try
             {
                 await foreach (var frame in _outgoing.Reader.ReadAllAsync())
                 {
                     buffer.ResetWrittenCount();
-                    using (var writer = new Utf8JsonWriter(buffer))
-                    {
-                        frame.WriteTo(writer, Json);
-                    }
-
+                    writer.Reset(buffer);
+                    Frames.Write(writer, frame, Json);
+                    writer.Flush();
                     await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
                 }
             }
@@ -402,11 +405,16 @@ internal static partial class RealTimeEndpoints
             {
                 _outgoing.Writer.TryComplete();
             }
+            finally
+            {
+                await writer.DisposeAsync();
+            }
         }
 
         private async Task ReadLoopAsync(Func<JsonObject, CancellationToken, Task> onFrame, CancellationToken ct)
         {
-            var buffer = new byte[MaxFrameBytes];
+            // Frames are small: the buffer starts at 1 KB and grows (to MaxFrameBytes at most) only for larger ones.
+            var buffer = new byte[1024];
             try
             {
                 while (socket.State == WebSocketState.Open && !ct.IsCancellationRequested)
@@ -417,8 +425,13 @@ internal static partial class RealTimeEndpoints
                     {
                         if (length == buffer.Length)
                         {
-                            await CloseAsync(WebSocketCloseStatus.MessageTooBig, "frame too large");
-                            return;
+                            if (buffer.Length == MaxFrameBytes)
+                            {
+                                await CloseAsync(WebSocketCloseStatus.MessageTooBig, "frame too large");
+                                return;
+                            }
+
+                            Array.Resize(ref buffer, Math.Min(buffer.Length * 4, MaxFrameBytes));
                         }
 
                         result = await socket.ReceiveAsync(buffer.AsMemory(length), ct);
@@ -434,7 +447,7 @@ internal static partial class RealTimeEndpoints
                     JsonObject? frame = null;
                     try
                     {
-                        frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, length)) as JsonObject;
+                        frame = JsonNode.Parse(buffer.AsSpan(0, length)) as JsonObject;
                     }
                     catch (JsonException)
                     {

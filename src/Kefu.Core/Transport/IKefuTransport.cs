@@ -12,11 +12,18 @@ public sealed record EventFilter
     /// <summary>Only this conversation's events; all when null.</summary>
     public long? ConversationId { get; init; }
 
+    /// <summary>
+    /// A further test, run on the publishing thread for each event that passed <see cref="TenantId"/> and
+    /// <see cref="ConversationId"/>, in commit order per tenant. It saves a subscriber the wake-up for events it would
+    /// drop (an agent's connection among a busy tenant's events); it must be cheap, must not block and must not throw.
+    /// </summary>
+    public Func<KefuEvent, bool>? Where { get; init; }
+
     /// <summary>Whether an event passes the filter.</summary>
     public bool Matches(KefuEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return (TenantId is null || e.TenantId == TenantId) && (ConversationId is null || e.ConversationId == ConversationId);
+        return (TenantId is null || e.TenantId == TenantId) && (ConversationId is null || e.ConversationId == ConversationId) && (Where is null || Where(e));
     }
 }
 

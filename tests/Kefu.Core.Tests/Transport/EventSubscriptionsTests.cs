@@ -50,4 +50,53 @@ public class EventSubscriptionsTests
         Assert.True(subscription.Events.Completion.IsCompleted);
         Assert.Empty(Drain(subscription));
     }
+
+    [Fact]
+    public void ManySubscriptionsToOneConversation_EachGetTheirConversation_AndLeavingOneKeepsTheOthers()
+    {
+        var subscriptions = new EventSubscriptions();
+        var byConversation = Enumerable.Range(1, 500).Select(c => subscriptions.Subscribe(new EventFilter { TenantId = 1, ConversationId = c })).ToList();
+        using var second = subscriptions.Subscribe(new EventFilter { TenantId = 1, ConversationId = 7 });
+        using var otherTenant = subscriptions.Subscribe(new EventFilter { TenantId = 2, ConversationId = 7 });
+
+        subscriptions.Deliver(1, [Event(1, 7, 1), Event(1, 8, 2), Event(1, 7, 3)]);
+        byConversation[6].Dispose();
+        subscriptions.Deliver(1, [Event(1, 7, 4)]);
+
+        Assert.Equal([1L, 3], Drain(byConversation[6]));
+        Assert.Equal([1L, 3, 4], Drain(second));
+        Assert.Equal([2L], Drain(byConversation[7]));
+        Assert.Empty(Drain(otherTenant));
+        Assert.All(byConversation.Where((_, i) => i is not (6 or 7)), s => Assert.Empty(Drain(s)));
+        foreach (var s in byConversation)
+        {
+            s.Dispose();
+        }
+
+        subscriptions.Deliver(1, [Event(1, 7, 5)]);
+        Assert.Equal([5L], Drain(second));
+    }
+
+    [Fact]
+    public void Where_RunsInDeliveryOrder_OnlyForEventsThatPassedTenantAndConversation()
+    {
+        var subscriptions = new EventSubscriptions();
+        var seen = new List<long>();
+        using var odd = subscriptions.Subscribe(new EventFilter
+        {
+            TenantId = 1,
+            Where = e =>
+            {
+                seen.Add(e.Sequence);
+                return e.Sequence % 2 == 1;
+            },
+        });
+
+        subscriptions.Deliver(1, [Event(1, 10, 1), Event(1, 11, 2), Event(1, 10, 3)]);
+        subscriptions.Deliver(Event(2, 10, 4));
+        subscriptions.Deliver(Event(1, 12, 5));
+
+        Assert.Equal([1L, 3, 5], Drain(odd));
+        Assert.Equal([1L, 2, 3, 5], seen);
+    }
 }
