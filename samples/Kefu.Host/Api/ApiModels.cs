@@ -131,6 +131,9 @@ public sealed record VisitorSessionDto(string Token, VisitorConversationDto Conv
 /// <summary>What a visitor's page needs: rating levels and tags, and the additional-information page.</summary>
 public sealed record VisitorSettingsDto(RatingSettings Rating, AdditionalInfoSettings AdditionalInfo);
 
+/// <summary>What the workbench needs of the tenant's settings: the recall window, rating levels and the additional-information page.</summary>
+public sealed record WorkbenchSettingsDto(int RecallWindowSeconds, RatingSettings Rating, AdditionalInfoSettings AdditionalInfo);
+
 /// <summary>A message to a visitor: no moderation details, no sentiment.</summary>
 public sealed record MessageDto(
     long Id, long ConversationId, ParticipantKind SenderKind, long SenderId, MessageKind Kind, string? Text, MediaAttachment? Media,

@@ -130,6 +130,11 @@ internal static class WorkbenchApi
             var created = await d.AddQuickReplyAsync(c.TenantId, folder.Id, b.Text, ct);
             return TypedResults.Created($"/api/v1/workbench/quick-replies/{created.Id}", created);
         });
+        w.MapGet("/settings", async Task<Ok<WorkbenchSettingsDto>> (Caller c, IKefuDirectory d, CancellationToken ct) =>
+        {
+            var settings = await d.GetSettingsAsync(c.TenantId, ct);
+            return TypedResults.Ok(new WorkbenchSettingsDto((int)settings.Conversations.RecallWindow.TotalSeconds, settings.Rating, settings.AdditionalInfo));
+        });
         w.MapGet("/tags", async Task<Ok<IReadOnlyList<TagDefinition>>> (Caller c, IKefuDirectory d, CancellationToken ct) => TypedResults.Ok(await d.ListTagsAsync(c.TenantId, ct)));
         w.MapGet("/wrap-up-categories", async Task<Ok<IReadOnlyList<WrapUpCategory>>> (Caller c, IKefuDirectory d, CancellationToken ct) => TypedResults.Ok(await d.ListWrapUpCategoriesAsync(c.TenantId, ct)));
         w.MapGet("/groups", async Task<Ok<IReadOnlyList<SkillGroup>>> (Caller c, IKefuDirectory d, CancellationToken ct) => TypedResults.Ok(await d.ListSkillGroupsAsync(c.TenantId, ct)));
