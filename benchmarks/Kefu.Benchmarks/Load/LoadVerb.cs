@@ -289,15 +289,22 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter output)
                 await isServed.Task.WaitAsync(_stop.Token);
                 served();
                 var until = await sendUntil.WaitAsync(_stop.Token);
-                var interval = TimeSpan.FromSeconds(1 / settings.Rate);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * interval.TotalMilliseconds), _stop.Token);
-                for (var n = 0; Stopwatch.GetTimestamp() < until; n++)
+                // Sends on a fixed schedule (a random phase, then every interval) rather than sleeping an interval after
+                // each send, so timer slack does not lower the offered rate: --rate 1 for 60 s is 60 messages a visitor.
+                var interval = (long)(Stopwatch.Frequency / settings.Rate);
+                var next = until - (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency) + (long)(Random.Shared.NextDouble() * interval);
+                for (var n = 0; next < until; n++, next += interval)
                 {
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, _stop.Token);
+                    }
+
                     var id = string.Create(CultureInfo.InvariantCulture, $"{_run}-{index}-{n}");
                     _sentAt[id] = Stopwatch.GetTimestamp();
                     var frame = new JsonObject { ["type"] = "send", ["ref"] = id, ["clientMessageId"] = id, ["text"] = $"load message {n}" };
                     await socket.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, _stop.Token);
-                    await Task.Delay(interval, _stop.Token);
                 }
 
                 await receiving.WaitAsync(_stop.Token);

@@ -15,53 +15,75 @@ internal sealed partial class PostgreSqlKefuStore : IAggregateStore
     {
         ArgumentNullException.ThrowIfNull(consumer);
         ArgumentNullException.ThrowIfNull(deltas);
+        return WriteAsync((connection, transaction, ct) => ApplyOneAsync(connection, transaction, tenantId, consumer, eventId, deltas, ct), cancellationToken);
+    }
+
+    public ValueTask<int> ApplyManyAsync(long tenantId, string consumer, IReadOnlyList<AggregateEventDeltas> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        ArgumentNullException.ThrowIfNull(events);
         return WriteAsync(
             async (connection, transaction, ct) =>
             {
-                await using (var mark = Command(connection, transaction, "INSERT INTO aggregate_applied_events (tenant_id, consumer, event_id) VALUES (@tenant, @consumer, @event) ON CONFLICT DO NOTHING;"))
+                var applied = 0;
+                foreach (var e in events)
                 {
-                    mark.Parameters.AddWithValue("tenant", tenantId);
-                    mark.Parameters.AddWithValue("consumer", consumer);
-                    mark.Parameters.AddWithValue("event", eventId);
-                    if (await mark.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+                    if (await ApplyOneAsync(connection, transaction, tenantId, consumer, e.EventId, e.Deltas, ct).ConfigureAwait(false))
                     {
-                        return false;
+                        applied++;
                     }
                 }
 
-                if (deltas.Count == 0)
-                {
-                    return true;
-                }
-
-                await using var batch = new NpgsqlBatch(connection, transaction);
-                foreach (var d in deltas)
-                {
-                    var upsert = new NpgsqlBatchCommand(
-                        """
-                        INSERT INTO aggregate_cells (tenant_id, series, granularity, bucket_start_ticks, dimension, bucket_start_offset, cell_count, cell_sum, cell_max)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                        ON CONFLICT (tenant_id, series, granularity, bucket_start_ticks, dimension) DO UPDATE SET
-                            cell_count = aggregate_cells.cell_count + excluded.cell_count,
-                            cell_sum = aggregate_cells.cell_sum + excluded.cell_sum,
-                            cell_max = greatest(aggregate_cells.cell_max, excluded.cell_max);
-                        """);
-                    upsert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = tenantId });
-                    upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = d.Series });
-                    upsert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)d.Granularity });
-                    upsert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = d.BucketStart.UtcTicks });
-                    upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = d.Dimension });
-                    upsert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = OffsetMinutes(d.BucketStart) });
-                    upsert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = d.Count });
-                    upsert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = d.Sum });
-                    upsert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = d.Max });
-                    batch.BatchCommands.Add(upsert);
-                }
-
-                await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                return true;
+                return applied;
             },
             cancellationToken);
+    }
+
+    /// <summary>Marks the event applied for the consumer and adds its deltas, inside the caller's transaction; false when it was applied before.</summary>
+    private static async ValueTask<bool> ApplyOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long tenantId, string consumer, long eventId, IReadOnlyList<AggregateDelta> deltas, CancellationToken ct)
+    {
+        await using (var mark = Command(connection, transaction, "INSERT INTO aggregate_applied_events (tenant_id, consumer, event_id) VALUES (@tenant, @consumer, @event) ON CONFLICT DO NOTHING;"))
+        {
+            mark.Parameters.AddWithValue("tenant", tenantId);
+            mark.Parameters.AddWithValue("consumer", consumer);
+            mark.Parameters.AddWithValue("event", eventId);
+            if (await mark.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+            {
+                return false;
+            }
+        }
+
+        if (deltas.Count == 0)
+        {
+            return true;
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var d in deltas)
+        {
+            var upsert = new NpgsqlBatchCommand(
+                """
+                INSERT INTO aggregate_cells (tenant_id, series, granularity, bucket_start_ticks, dimension, bucket_start_offset, cell_count, cell_sum, cell_max)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                ON CONFLICT (tenant_id, series, granularity, bucket_start_ticks, dimension) DO UPDATE SET
+                    cell_count = aggregate_cells.cell_count + excluded.cell_count,
+                    cell_sum = aggregate_cells.cell_sum + excluded.cell_sum,
+                    cell_max = greatest(aggregate_cells.cell_max, excluded.cell_max);
+                """);
+            upsert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = tenantId });
+            upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = d.Series });
+            upsert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)d.Granularity });
+            upsert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = d.BucketStart.UtcTicks });
+            upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = d.Dimension });
+            upsert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = OffsetMinutes(d.BucketStart) });
+            upsert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = d.Count });
+            upsert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = d.Sum });
+            upsert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = d.Max });
+            batch.BatchCommands.Add(upsert);
+        }
+
+        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return true;
     }
 
     public ValueTask<IReadOnlyList<AggregateCell>> QueryAsync(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)

@@ -34,6 +34,7 @@ internal sealed class VoiceSink : IEventSink
         ArgumentNullException.ThrowIfNull(events);
         List<Token>? scratch = null;
         List<Token>? keywords = null;
+        List<AggregateEventDeltas>? batch = null;
         foreach (var e in events)
         {
             if (e.PayloadCase != KefuEvent.PayloadOneofCase.Message)
@@ -50,7 +51,14 @@ internal sealed class VoiceSink : IEventSink
             scratch ??= [];
             keywords ??= [];
             var deltas = await DeltasAsync(tenantId, e, scratch, keywords, cancellationToken).ConfigureAwait(false);
-            await _aggregates.ApplyAsync(tenantId, VoiceSeries.Consumer, e.EventId, deltas, cancellationToken).ConfigureAwait(false);
+            (batch ??= []).Add(new AggregateEventDeltas(e.EventId, deltas));
+        }
+
+        // The batch's messages in one write (each still counted once by its event id): under a busy tenant the store
+        // would otherwise commit once per message, taking the writer from the conversations' own commits.
+        if (batch is not null)
+        {
+            await _aggregates.ApplyManyAsync(tenantId, VoiceSeries.Consumer, batch, cancellationToken).ConfigureAwait(false);
         }
     }
 

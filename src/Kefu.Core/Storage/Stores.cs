@@ -235,6 +235,11 @@ public readonly record struct AggregateDelta(string Series, string Dimension, Bu
 /// <param name="Max">Largest observation.</param>
 public sealed record AggregateCell(string Series, string Dimension, BucketGranularity Granularity, DateTimeOffset BucketStart, long Count, double Sum, double Max);
 
+/// <summary>The aggregate deltas of one event, for <see cref="IAggregateStore.ApplyManyAsync"/>.</summary>
+/// <param name="EventId">The event's id: applied once per consumer.</param>
+/// <param name="Deltas">What the event adds.</param>
+public sealed record AggregateEventDeltas(long EventId, IReadOnlyList<AggregateDelta> Deltas);
+
 /// <summary>Time-bucketed aggregates that reporting and the voice of the customer read, idempotent by event id.</summary>
 public interface IAggregateStore
 {
@@ -243,6 +248,26 @@ public interface IAggregateStore
     /// <paramref name="eventId"/>, nothing changes and false is returned.
     /// </summary>
     ValueTask<bool> ApplyAsync(long tenantId, string consumer, long eventId, IReadOnlyList<AggregateDelta> deltas, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds the deltas of several events of one consumer, each once as <see cref="ApplyAsync"/> does, in one write: a
+    /// sink that handles a batch of events pays one transaction, not one per event. Returns how many events were new.
+    /// The default applies them one by one; stores with transactions override it.
+    /// </summary>
+    async ValueTask<int> ApplyManyAsync(long tenantId, string consumer, IReadOnlyList<AggregateEventDeltas> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var applied = 0;
+        foreach (var e in events)
+        {
+            if (await ApplyAsync(tenantId, consumer, e.EventId, e.Deltas, cancellationToken).ConfigureAwait(false))
+            {
+                applied++;
+            }
+        }
+
+        return applied;
+    }
 
     /// <summary>The cells of a series in [<paramref name="from"/>, <paramref name="to"/>), every dimension, ordered by bucket.</summary>
     ValueTask<IReadOnlyList<AggregateCell>> QueryAsync(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);

@@ -48,6 +48,31 @@ public abstract class AggregateStoreConformance
     }
 
     [Fact]
+    public async Task ApplyMany_AddsEveryNewEventOnce_AndSkipsThoseAppliedBefore()
+    {
+        var tenant = TestTenants.Next();
+        Assert.True(await Store.ApplyAsync(tenant, "voc", 2, [Delta("", 0, 1, 10, 10)]));
+
+        var applied = await Store.ApplyManyAsync(tenant, "voc",
+        [
+            new AggregateEventDeltas(1, [Delta("", 0, 1, 1, 1), Delta("x", 1, 1, 5, 5)]),
+            new AggregateEventDeltas(2, [Delta("", 0, 100, 100, 100)]),
+            new AggregateEventDeltas(3, [Delta("", 0, 1, 2, 2)]),
+            new AggregateEventDeltas(4, []),
+        ]);
+        var again = await Store.ApplyManyAsync(tenant, "voc", [new AggregateEventDeltas(3, [Delta("", 0, 1, 2, 2)])]);
+
+        Assert.Equal((3, 0), (applied, again));
+        var cells = await Store.QueryAsync(tenant, "conversations.duration", BucketGranularity.Hour, Hour0, Hour0.AddDays(1));
+        Assert.Equal(
+            [
+                new AggregateCell("conversations.duration", "", BucketGranularity.Hour, Hour0, 3, 13, 10),
+                new AggregateCell("conversations.duration", "x", BucketGranularity.Hour, Hour0.AddHours(1), 1, 5, 5),
+            ],
+            cells);
+    }
+
+    [Fact]
     public async Task Apply_Deltas_AddCountAndSumAndMergeMax()
     {
         var tenant = TestTenants.Next();
