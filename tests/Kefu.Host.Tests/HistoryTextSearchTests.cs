@@ -3,7 +3,7 @@ using Kefu.Model;
 
 namespace Kefu.Host.Tests;
 
-/// <summary>History search by message text (<c>GET /api/v1/history?text=…</c>), which the admin console uses.</summary>
+/// <summary>History search by message text (<c>GET /api/v1/history?text=…</c> and its export), which the admin console uses.</summary>
 public sealed class HistoryTextSearchTests : IClassFixture<HostFactory>
 {
     private readonly HostFactory _factory;
@@ -40,6 +40,13 @@ public sealed class HistoryTextSearchTests : IClassFixture<HostFactory>
 
         var otherAgent = await (await api.GetAsync($"/api/v1/history?agentId={tenant.SecondAgentId}&text=" + Uri.EscapeDataString("快递"))).JsonAsync();
         Assert.Equal(0, (int)otherAgent["total"]!);
+
+        var export = await api.GetAsync("/api/v1/history/export?format=Csv&language=En&text=" + Uri.EscapeDataString("快递"));
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        var csv = await export.Content.ReadAsStringAsync();
+        Assert.Contains(HostFactory.S(ids[0]), csv, StringComparison.Ordinal);
+        Assert.Contains(HostFactory.S(ids[2]), csv, StringComparison.Ordinal);
+        Assert.DoesNotContain(HostFactory.S(ids[1]), csv, StringComparison.Ordinal);
 
         var tooLong = await api.GetAsync("/api/v1/history?text=" + new string('x', 101));
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);

@@ -13,9 +13,7 @@ internal static class HistoryApi
     {
         var history = api.MapGroup("/history").WithTags("History").RequirePermission(KefuPermissions.ViewHistory);
         history.MapGet("/", async Task<Ok<Page<Conversation>>> ([AsParameters] HistoryParameters p, Caller c, IKefuHistory h, CancellationToken ct) =>
-            TypedResults.Ok(string.IsNullOrWhiteSpace(p.Text)
-                ? await h.SearchAsync(c.TenantId, p.ToQuery(), ct)
-                : await HistoryTextSearch.SearchAsync(h, c.TenantId, p.ToQuery(), p.Text, ct)));
+            TypedResults.Ok(await h.SearchAsync(c.TenantId, p.ToQuery(), ct)));
         history.MapGet("/export", ([AsParameters] HistoryParameters p, string format, string? language, Caller c, IReportExports e) =>
             Exports.File(format, language, "history", (fmt, lang, s, ct) => e.ExportHistoryAsync(c.TenantId, p.ToQuery() with { Offset = 0, PageSize = HistoryQuery.MaxPageSize }, fmt, s, lang, default, ct)));
         history.MapGet("/{id:long}", async Task<Ok<Conversation>> (long id, Caller c, IKefuConversations k, CancellationToken ct) => TypedResults.Ok(await k.GetAsync(c.TenantId, id, ct)));
@@ -44,7 +42,10 @@ internal static class HistoryApi
         });
     }
 
-    /// <summary>History search parameters, from the query string; <c>text</c> finds conversations with a message containing it.</summary>
+    /// <summary>
+    /// History search parameters, from the query string; <c>text</c> finds conversations with a message containing it
+    /// (<see cref="HistoryQuery.Text"/>; empty or blank means no text filter).
+    /// </summary>
     internal sealed record HistoryParameters(
         long? ConversationId, DateTimeOffset? From, DateTimeOffset? To, bool? Closed, int? RatingLevel, long? ProblemTypeId,
         string? ChannelKind, long? AgentId, long? VisitorId, int? Offset, int? PageSize, string? Text)
@@ -53,59 +54,7 @@ internal static class HistoryApi
         {
             ConversationId = ConversationId, From = From, To = To, Closed = Closed, RatingLevel = RatingLevel, ProblemTypeId = ProblemTypeId,
             ChannelKind = QueryValues.Optional<Kefu.Events.ChannelKind>(ChannelKind, "channelKind"), AgentId = AgentId, VisitorId = VisitorId, Offset = Offset ?? 0, PageSize = PageSize ?? 20,
+            Text = string.IsNullOrWhiteSpace(Text) ? null : Text,
         };
-    }
-}
-
-/// <summary>
-/// Finds conversations with a message containing a text (case-insensitive), among the most recent
-/// <see cref="MaxScanned"/> conversations that match the other filters: the store has no text index, so the host
-/// reads their messages. Total counts the matches within that window.
-/// </summary>
-internal static class HistoryTextSearch
-{
-    public const int MaxScanned = 500;
-    public const int MaxTextLength = 100;
-    private const int MessagesPerConversation = 200;
-
-    public static async Task<Page<Conversation>> SearchAsync(IKefuHistory history, long tenantId, HistoryQuery query, string text, CancellationToken ct)
-    {
-        text = text.Trim();
-        if (text.Length > MaxTextLength)
-        {
-            throw new KefuValidationException("Text", $"1–{MaxTextLength} characters", $"had {text.Length}");
-        }
-
-        if (query.PageSize is < 1 or > HistoryQuery.MaxPageSize)
-        {
-            throw new KefuValidationException("PageSize", $"1–{HistoryQuery.MaxPageSize}", $"was {query.PageSize}");
-        }
-
-        if (query.Offset < 0)
-        {
-            throw new KefuValidationException("Offset", "0 or more", $"was {query.Offset}");
-        }
-
-        var matches = new List<Conversation>();
-        for (var scanned = 0; scanned < MaxScanned;)
-        {
-            var page = await history.SearchAsync(tenantId, query with { Offset = scanned, PageSize = HistoryQuery.MaxPageSize }, ct);
-            foreach (var conversation in page.Items)
-            {
-                var messages = await history.GetMessagesAsync(tenantId, conversation.Id, null, MessagesPerConversation, ct);
-                if (messages.Any(m => !m.Recalled && m.Text is { } t && t.Contains(text, StringComparison.OrdinalIgnoreCase)))
-                {
-                    matches.Add(conversation);
-                }
-            }
-
-            scanned += page.Items.Count;
-            if (!page.HasMore || page.Items.Count == 0)
-            {
-                break;
-            }
-        }
-
-        return new Page<Conversation>([.. matches.Skip(query.Offset).Take(query.PageSize)], matches.Count, query.Offset);
     }
 }

@@ -121,11 +121,12 @@ internal sealed partial class PostgreSqlKefuStore : ITenantCommitStore, IDirecto
                 case KefuEvent.PayloadOneofCase.Message:
                     Add(
                         batch,
-                        "INSERT INTO messages (tenant_id, conversation_id, message_id, event) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING;",
+                        "INSERT INTO messages (tenant_id, conversation_id, message_id, event, text) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING;",
                         tenantId,
                         e.ConversationId,
                         e.Message.MessageId,
-                        e.ToByteArray());
+                        e.ToByteArray(),
+                        MessageText.Of(e));
                     break;
                 case KefuEvent.PayloadOneofCase.MessageRecalled:
                     Add(batch, "INSERT INTO recalled_messages (tenant_id, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING;", tenantId, e.MessageRecalled.MessageId);

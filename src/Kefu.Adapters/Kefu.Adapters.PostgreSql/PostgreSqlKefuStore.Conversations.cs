@@ -104,7 +104,7 @@ internal sealed partial class PostgreSqlKefuStore : IConversationStore
                 await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
                 await using var count = Command(connection, transaction, string.Empty);
                 await using var page = Command(connection, transaction, string.Empty);
-                HistorySql.Build(query, tenantId, '@', static (name, value) => new NpgsqlParameter(name, value), count, page);
+                HistorySql.Build(query, tenantId, '@', "ILIKE", static (name, value) => new NpgsqlParameter(name, value), count, page);
                 var total = Convert.ToInt32(await count.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
                 var items = await ReadAllAsync(page, static r => StoreJson.Read<Conversation>(r.GetString(0)), ct).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);

@@ -17,6 +17,9 @@ public static class PostgreSqlSchema
 
     private const string ResourcePrefix = "Kefu.Adapters.PostgreSql.Migrations.";
 
+    /// <summary>The migration that adds the messages' text column, which code then fills from the stored events.</summary>
+    private const int MessageTextVersion = 6;
+
     private static readonly Lazy<IReadOnlyList<MigrationScript>> AllMigrations = new(() => MigrationScript.Load(typeof(PostgreSqlSchema).Assembly, ResourcePrefix, "PostgreSQL"));
 
     /// <summary>The schema version this package writes: the number of its last migration.</summary>
@@ -98,6 +101,11 @@ public static class PostgreSqlSchema
                     }
 
                     await ExecuteAsync(connection, transaction, migration.Script, cancellationToken).ConfigureAwait(false);
+                    if (migration.Version == MessageTextVersion)
+                    {
+                        await MessageText.BackfillAsync(connection, transaction, '@', static (name, value) => new NpgsqlParameter(name, value), cancellationToken).ConfigureAwait(false);
+                    }
+
                     await using var record = new NpgsqlCommand("INSERT INTO schema_version (version) VALUES (@version);", connection, transaction);
                     record.Parameters.AddWithValue("version", migration.Version);
                     await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -142,7 +142,7 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
     private static async ValueTask AppendMessagesAsync(SqliteDatabase database, SqliteConnection connection, SqliteTransaction transaction, long tenantId, IReadOnlyList<KefuEvent> events, byte[][] payloads, CancellationToken ct)
     {
         SqliteCommand? insert = null;
-        SqliteParameter? conversation = null, message = null, payload = null;
+        SqliteParameter? conversation = null, message = null, payload = null, text = null;
         SqliteCommand? recall = null;
         SqliteParameter? recalled = null;
         for (var i = 0; i < events.Count; i++)
@@ -153,16 +153,18 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
                 case KefuEvent.PayloadOneofCase.Message:
                     if (insert is null)
                     {
-                        insert = database.WriterCommand(connection, transaction, "INSERT OR IGNORE INTO messages (tenant_id, conversation_id, message_id, event) VALUES ($tenant, $conversation, $message, $event);");
+                        insert = database.WriterCommand(connection, transaction, "INSERT OR IGNORE INTO messages (tenant_id, conversation_id, message_id, event, text) VALUES ($tenant, $conversation, $message, $event, $text);");
                         insert.Parameters.AddWithValue("$tenant", tenantId);
                         conversation = insert.Parameters.Add("$conversation", SqliteType.Integer);
                         message = insert.Parameters.Add("$message", SqliteType.Integer);
                         payload = insert.Parameters.Add("$event", SqliteType.Blob);
+                        text = insert.Parameters.Add("$text", SqliteType.Text);
                     }
 
                     conversation!.Value = e.ConversationId;
                     message!.Value = e.Message.MessageId;
                     payload!.Value = payloads[i];
+                    text!.Value = MessageText.Of(e);
                     await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                     break;
                 case KefuEvent.PayloadOneofCase.MessageRecalled:

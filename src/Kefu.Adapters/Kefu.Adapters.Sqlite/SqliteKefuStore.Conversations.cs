@@ -104,7 +104,7 @@ internal sealed partial class SqliteKefuStore : IConversationStore
                 using var transaction = connection.BeginTransaction(deferred: true);
                 using var count = Command(connection, transaction, string.Empty);
                 using var page = Command(connection, transaction, string.Empty);
-                HistorySql.Build(query, tenantId, '$', static (name, value) => new SqliteParameter("$" + name, value), count, page);
+                HistorySql.Build(query, tenantId, '$', "LIKE", static (name, value) => new SqliteParameter("$" + name, value), count, page);
                 var total = Convert.ToInt32(await count.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
                 var items = await ReadAllAsync(page, static r => StoreJson.Read<Conversation>(r.GetString(0)), ct).ConfigureAwait(false);
                 return new Page<Conversation>(items, total, query.Offset);

@@ -12,6 +12,9 @@ public static class SqliteSchema
 {
     private const string ResourcePrefix = "Kefu.Adapters.Sqlite.Migrations.";
 
+    /// <summary>The migration that adds the messages' text column, which code then fills from the stored events.</summary>
+    private const int MessageTextVersion = 4;
+
     private static readonly Lazy<IReadOnlyList<MigrationScript>> AllMigrations = new(() => MigrationScript.Load(typeof(SqliteSchema).Assembly, ResourcePrefix, "SQLite"));
 
     /// <summary>The schema version this package writes: the number of its last migration.</summary>
@@ -88,6 +91,11 @@ public static class SqliteSchema
                 }
 
                 await SqliteDatabase.ExecuteAsync(connection, transaction, migration.Script, cancellationToken).ConfigureAwait(false);
+                if (migration.Version == MessageTextVersion)
+                {
+                    await MessageText.BackfillAsync(connection, transaction, '$', static (name, value) => new SqliteParameter("$" + name, value), cancellationToken).ConfigureAwait(false);
+                }
+
                 using var record = connection.CreateCommand();
                 record.Transaction = transaction;
                 record.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES ($version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));";

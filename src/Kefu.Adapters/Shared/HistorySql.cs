@@ -5,7 +5,8 @@ namespace Kefu.Adapters;
 
 /// <summary>
 /// History search (<see cref="HistoryQuery"/>) as SQL over the conversations table's search columns, shared by the
-/// SQL adapters (compiled into each): every filter is a column, so the database counts and pages.
+/// SQL adapters (compiled into each): every filter is a column, or for <see cref="HistoryQuery.Text"/> an
+/// <c>EXISTS</c> over the messages' text column (<see cref="MessageText"/>), so the database counts and pages.
 /// </summary>
 internal static class HistorySql
 {
@@ -14,8 +15,10 @@ internal static class HistorySql
     /// <c>SELECT count(*)</c> and <c>SELECT conversation … ORDER BY position DESC LIMIT … OFFSET …</c> over the
     /// tenant's matching conversations. <paramref name="prefix"/> is how the provider's SQL names a parameter
     /// (<c>$</c> or <c>@</c>); <paramref name="parameter"/> makes a parameter of that provider from its bare name.
+    /// <paramref name="like"/> is the provider's operator for <see cref="HistoryQuery.Text"/>, which must ignore the case
+    /// of Latin letters at least (<c>LIKE</c> in SQLite, <c>ILIKE</c> in PostgreSQL).
     /// </summary>
-    public static void Build(HistoryQuery query, long tenantId, char prefix, Func<string, object, DbParameter> parameter, DbCommand count, DbCommand page)
+    public static void Build(HistoryQuery query, long tenantId, char prefix, string like, Func<string, object, DbParameter> parameter, DbCommand count, DbCommand page)
     {
         var where = new System.Text.StringBuilder($"tenant_id = {prefix}tenant");
         var values = new List<(string Name, object Value)> { ("tenant", tenantId) };
@@ -70,6 +73,12 @@ internal static class HistorySql
             Filter("visitor_id", "visitor", visitor);
         }
 
+        if (query.Text is { } text)
+        {
+            where.Append(" AND ").Append(HasMessageLike(prefix, like));
+            values.Add(("text", ContainsPattern(text)));
+        }
+
         count.CommandText = $"SELECT count(*) FROM conversations WHERE {where};";
         page.CommandText = $"SELECT conversation FROM conversations WHERE {where} ORDER BY position DESC LIMIT {prefix}limit OFFSET {prefix}offset;";
         foreach (var (name, value) in values)
@@ -81,4 +90,19 @@ internal static class HistorySql
         page.Parameters.Add(parameter("limit", query.PageSize));
         page.Parameters.Add(parameter("offset", query.Offset));
     }
+
+    /// <summary>
+    /// Whether the conversation of the outer row has a message, not recalled, whose text matches the pattern in the
+    /// parameter <c>text</c> (made by <see cref="ContainsPattern"/>, so <c>\</c> escapes).
+    /// </summary>
+    private static string HasMessageLike(char prefix, string like) =>
+        $"""
+        EXISTS (SELECT 1 FROM messages m
+            WHERE m.tenant_id = conversations.tenant_id AND m.conversation_id = conversations.id AND m.text {like} {prefix}text ESCAPE '\'
+            AND NOT EXISTS (SELECT 1 FROM recalled_messages r WHERE r.tenant_id = m.tenant_id AND r.message_id = m.message_id))
+        """;
+
+    /// <summary>A LIKE pattern matching any text that contains <paramref name="text"/>, whose <c>%</c>, <c>_</c> and <c>\</c> are taken literally.</summary>
+    private static string ContainsPattern(string text)
+        => "%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
 }

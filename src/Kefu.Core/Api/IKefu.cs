@@ -327,7 +327,7 @@ public interface IKefuConversations
 /// <summary>History (C18) and customer records (IS 6), read from the store.</summary>
 public interface IKefuHistory
 {
-    /// <summary>Searches conversations by id, time range, status, rating, problem type, channel, agent or visitor; newest first.</summary>
+    /// <summary>Searches conversations by id, time range, status, rating, problem type, channel, agent, visitor or message text; newest first.</summary>
     ValueTask<Page<Conversation>> SearchAsync(long tenantId, HistoryQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>A page of a conversation's messages before <paramref name="beforeMessageId"/> (the newest when null), oldest first.</summary>

@@ -46,6 +46,9 @@ public sealed record HistoryQuery
     /// <summary>The largest page.</summary>
     public const int MaxPageSize = 100;
 
+    /// <summary>The longest <see cref="Text"/>, in characters.</summary>
+    public const int MaxTextLength = 100;
+
     /// <summary>One conversation by id (会话编号).</summary>
     public long? ConversationId { get; init; }
     /// <summary>Created at or after.</summary>
@@ -64,12 +67,22 @@ public sealed record HistoryQuery
     public long? AgentId { get; init; }
     /// <summary>Of this visitor.</summary>
     public long? VisitorId { get; init; }
+    /// <summary>
+    /// With at least one message, not recalled, whose text contains this (消息内容): a substring, so Chinese matches
+    /// anywhere in a message; Latin letters A–Z match in either case (whether other letters do depends on the store:
+    /// SQLite compares them exactly). <c>%</c>, <c>_</c> and every other character are taken literally.
+    /// <value>Trimmed when set; 1–100 characters (<see cref="MaxTextLength"/>).</value>
+    /// </summary>
+    public string? Text { get; init => field = value?.Trim(); }
     /// <summary>Items to skip.</summary>
     public int Offset { get; init; }
     /// <summary>Page size. <value>Default 20; 1–100.</value></summary>
     public int PageSize { get; init; } = 20;
 
-    /// <summary>Whether a conversation matches every filter.</summary>
+    /// <summary>
+    /// Whether a conversation matches every filter on its own fields: all but <see cref="Text"/>, which the store
+    /// checks against the conversation's messages.
+    /// </summary>
     public bool Matches(Conversation conversation)
     {
         ArgumentNullException.ThrowIfNull(conversation);
@@ -95,6 +108,11 @@ public sealed record HistoryQuery
         if (From is not null && To is not null && From > To)
         {
             throw new KefuValidationException(nameof(To), "later than From");
+        }
+
+        if (Text is not null)
+        {
+            Guard.Length(Text, 1, MaxTextLength, nameof(Text));
         }
     }
 }
@@ -155,7 +173,7 @@ public interface IConversationStore
     /// <summary>Like <see cref="GetMessagesAsync"/>, across all of a visitor's conversations (IS 5.4.4).</summary>
     ValueTask<IReadOnlyList<Message>> GetVisitorMessagesAsync(long tenantId, long visitorId, long? beforeMessageId, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>History search, newest first.</summary>
+    /// <summary>History search, newest first: every filter of the query, <see cref="HistoryQuery.Text"/> included.</summary>
     ValueTask<Page<Conversation>> SearchConversationsAsync(long tenantId, HistoryQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>A visitor, or null.</summary>

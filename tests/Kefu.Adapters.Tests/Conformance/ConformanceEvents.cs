@@ -3,10 +3,10 @@ using Kefu.Model;
 
 namespace Kefu.Adapters.Tests.Conformance;
 
-/// <summary>Events the conformance suites commit: a visitor's text message and a recall, at <c>t0</c> plus the sequence in seconds.</summary>
+/// <summary>Events the conformance suites commit: a text message (the visitor's unless told) and a recall, at <c>t0</c> plus the sequence in seconds.</summary>
 internal static class ConformanceEvents
 {
-    public static KefuEvent Message(DateTimeOffset t0, long tenantId, long sequence, long conversationId, long messageId, string text) => new()
+    public static KefuEvent Message(DateTimeOffset t0, long tenantId, long sequence, long conversationId, long messageId, string text, ParticipantKind sender = ParticipantKind.Visitor) => new()
     {
         EventId = 50_000 + sequence,
         TenantId = tenantId,
@@ -16,8 +16,8 @@ internal static class ConformanceEvents
         Message = new ServiceSessionMessageEvent
         {
             MessageId = messageId,
-            SenderKind = ParticipantKind.Visitor,
-            SenderId = 900,
+            SenderKind = sender,
+            SenderId = sender == ParticipantKind.Visitor ? 900 : 7,
             Kind = MessageKind.Text,
             Text = text,
             ClientMessageId = $"c-{messageId}",

@@ -195,6 +195,74 @@ public abstract class TenantStoreConformance
     }
 
     [Fact]
+    public async Task SearchConversations_ByText_MatchesMessagesNotRecalled_WithTheOtherFiltersAndPaging()
+    {
+        var id = TestTenants.Next();
+        string[][] texts =
+        [
+            ["我的快递还没到"],                         // 301, agent 7
+            [],                                         // 302, agent 8: the agent's message below
+            ["Refund please"],                          // 303, agent 7
+            ["100% sure", "file_name.txt"],             // 304, agent 8
+            ["快递 by mistake", "hello"],               // 305, agent 7: the first is recalled
+            ["100 percent", "fileXname", ""],           // 306, agent 8
+            [@"back\slash"],                           // 307, agent 7
+        ];
+        var sequence = 0L;
+        await Commits.CommitAsync(Commit(id, c =>
+        {
+            for (var i = 0; i < texts.Length; i++)
+            {
+                c.ConversationList.Add(Conversation(id, 301 + i, 1, agentId: 7 + (i % 2), minutes: i));
+                foreach (var text in texts[i])
+                {
+                    c.EventList.Add(ConformanceEvents.Message(T0, id, ++sequence, 301 + i, 1000 + sequence, text));
+                }
+            }
+
+            c.EventList.Add(ConformanceEvents.Message(T0, id, ++sequence, 302, 1000 + sequence, "您的快递已发出", ParticipantKind.Agent));
+        }));
+        await Commits.CommitAsync(Commit(id, c => c.EventList.Add(ConformanceEvents.Recall(T0, id, ++sequence, 305, 1005))));
+        var other = TestTenants.Next();
+        await Commits.CommitAsync(Commit(other, c =>
+        {
+            c.ConversationList.Add(Conversation(other, 301, 1));
+            c.EventList.Add(ConformanceEvents.Message(T0, other, 1, 301, 1001, "快递 refund 100% file_name"));
+        }));
+
+        async Task<IEnumerable<long>> Ids(HistoryQuery query)
+        {
+            var page = await Conversations.SearchConversationsAsync(id, query);
+            var all = await Conversations.SearchConversationsAsync(id, query with { Offset = 0, PageSize = HistoryQuery.MaxPageSize });
+            Assert.Equal(all.Items.Count, page.Total);
+            return page.Items.Select(c => c.Id);
+        }
+
+        Assert.Equal([302L, 301], await Ids(new HistoryQuery { Text = "快递" }));
+        Assert.Equal([303L], await Ids(new HistoryQuery { Text = "REFUND" }));
+        Assert.Equal([303L], await Ids(new HistoryQuery { Text = "refund P" }));
+        Assert.Equal([304L], await Ids(new HistoryQuery { Text = "100%" }));
+        Assert.Equal([304L], await Ids(new HistoryQuery { Text = "%" }));
+        Assert.Equal([304L], await Ids(new HistoryQuery { Text = "file_name" }));
+        Assert.Equal([304L], await Ids(new HistoryQuery { Text = "_" }));
+        Assert.Equal([307L], await Ids(new HistoryQuery { Text = @"k\s" }));
+        Assert.Equal([307L], await Ids(new HistoryQuery { Text = @"\" }));
+        Assert.Equal([305L], await Ids(new HistoryQuery { Text = "hello" }));
+        Assert.Empty(await Ids(new HistoryQuery { Text = "mistake" }));
+        Assert.Empty(await Ids(new HistoryQuery { Text = "nothing like it" }));
+        Assert.Equal([302L], await Ids(new HistoryQuery { Text = "快递", AgentId = 8 }));
+        Assert.Equal([301L], await Ids(new HistoryQuery { Text = "快递", To = T0.AddMinutes(1) }));
+        var combined = await Conversations.SearchConversationsAsync(id, new HistoryQuery { Text = "E", AgentId = 8, PageSize = 1 });
+        Assert.Equal((2, 306L, true), (combined.Total, Assert.Single(combined.Items).Id, combined.HasMore));
+
+        var second = await Conversations.SearchConversationsAsync(id, new HistoryQuery { Text = "快递", PageSize = 1, Offset = 1 });
+        Assert.Equal((2, 1, 301L), (second.Total, second.Offset, Assert.Single(second.Items).Id));
+        Assert.False(second.HasMore);
+        var firstPage = await Conversations.SearchConversationsAsync(id, new HistoryQuery { Text = "快递", PageSize = 1 });
+        Assert.Equal((2, 302L, true), (firstPage.Total, Assert.Single(firstPage.Items).Id, firstPage.HasMore));
+    }
+
+    [Fact]
     public async Task Messages_ArePagedOldestFirstBeforeAMessage_WithRecalls()
     {
         var id = TestTenants.Next();

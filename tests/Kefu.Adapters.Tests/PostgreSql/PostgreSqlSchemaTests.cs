@@ -79,6 +79,39 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task Migrate_ToMessageText_FillsItFromTheStoredEvents()
+    {
+        const int beforeMessageText = 5;
+        var connectionString = await server.CreateDatabaseAsync();
+        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        {
+            await PostgreSqlSchema.MigrateToAsync(dataSource, beforeMessageText);
+            await using var batch = dataSource.CreateBatch();
+            var conversation = new NpgsqlBatchCommand("INSERT INTO conversations (tenant_id, id, visitor_id, closed, conversation) VALUES ($1, $2, 900, true, $3);");
+            conversation.Parameters.Add(new NpgsqlParameter { Value = Conformance.MessageTextBackfill.TenantId });
+            conversation.Parameters.Add(new NpgsqlParameter { Value = Conformance.MessageTextBackfill.ConversationId });
+            conversation.Parameters.Add(new NpgsqlParameter { Value = Conformance.MessageTextBackfill.Json });
+            batch.BatchCommands.Add(conversation);
+            foreach (var (id, e) in Conformance.MessageTextBackfill.Messages)
+            {
+                var message = new NpgsqlBatchCommand("INSERT INTO messages (tenant_id, conversation_id, message_id, event) VALUES ($1, $2, $3, $4);");
+                message.Parameters.Add(new NpgsqlParameter { Value = Conformance.MessageTextBackfill.TenantId });
+                message.Parameters.Add(new NpgsqlParameter { Value = Conformance.MessageTextBackfill.ConversationId });
+                message.Parameters.Add(new NpgsqlParameter { Value = id });
+                message.Parameters.Add(new NpgsqlParameter { Value = e });
+                batch.BatchCommands.Add(message);
+            }
+
+            await batch.ExecuteNonQueryAsync();
+        }
+
+        await PostgreSqlSchema.MigrateAsync(connectionString);
+
+        await using var store = new PostgreSqlKefuStore(new PostgreSqlStoreOptions { ConnectionString = connectionString, MigrateOnStart = false });
+        await Conformance.MessageTextBackfill.AssertFoundAsync(store);
+    }
+
+    [Fact]
     public async Task Migrate_Twice_IsANoOp()
     {
         await using var dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());

@@ -65,6 +65,41 @@ public sealed class SqliteSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task Migrate_ToMessageText_FillsItFromTheStoredEvents()
+    {
+        const int beforeMessageText = 3;
+        await SqliteSchema.MigrateToAsync(ConnectionString, beforeMessageText);
+        using (var connection = new SqliteConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            using var transaction = connection.BeginTransaction();
+            using var conversation = connection.CreateCommand();
+            conversation.CommandText = "INSERT INTO conversations (tenant_id, id, position, visitor_id, closed, conversation) VALUES ($tenant, $id, 1, 900, 1, $json);";
+            conversation.Parameters.AddWithValue("$tenant", Conformance.MessageTextBackfill.TenantId);
+            conversation.Parameters.AddWithValue("$id", Conformance.MessageTextBackfill.ConversationId);
+            conversation.Parameters.AddWithValue("$json", Conformance.MessageTextBackfill.Json);
+            await conversation.ExecuteNonQueryAsync();
+            foreach (var (id, e) in Conformance.MessageTextBackfill.Messages)
+            {
+                using var message = connection.CreateCommand();
+                message.CommandText = "INSERT INTO messages (tenant_id, conversation_id, message_id, event) VALUES ($tenant, $conversation, $id, $event);";
+                message.Parameters.AddWithValue("$tenant", Conformance.MessageTextBackfill.TenantId);
+                message.Parameters.AddWithValue("$conversation", Conformance.MessageTextBackfill.ConversationId);
+                message.Parameters.AddWithValue("$id", id);
+                message.Parameters.AddWithValue("$event", e);
+                await message.ExecuteNonQueryAsync();
+            }
+
+            transaction.Commit();
+        }
+
+        await SqliteSchema.MigrateAsync(ConnectionString);
+
+        using var store = new SqliteKefuStore(new SqliteStoreOptions { ConnectionString = ConnectionString, MigrateOnStart = false });
+        await Conformance.MessageTextBackfill.AssertFoundAsync(store);
+    }
+
+    [Fact]
     public async Task Migrate_Twice_IsANoOp()
     {
         await SqliteSchema.MigrateAsync(ConnectionString);

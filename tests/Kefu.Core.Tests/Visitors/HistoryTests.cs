@@ -151,4 +151,46 @@ public class HistoryTests
         Assert.Equal(s.C1.CreatedAt.AddMinutes(3), c1.ClosedAt);
         Assert.True(c1.RatingInvited);
     }
+
+    [Fact]
+    public async Task Search_ByText_FindsConversationsWithAMessageContainingIt_NotRecalled()
+    {
+        await using var s = await ScenarioAsync();
+        var (t, conversations) = (s.H.TenantId, s.H.Kefu.Conversations);
+        await conversations.SendAsync(t, s.C2.Id, Participant.Visitor(s.C2.VisitorId), MessageContent.FromText("我的快递还没到"));
+        await conversations.SendAsync(t, s.C4.Id, Participant.Agent(s.B.Id), MessageContent.FromText("Your REFUND of 快递费 is on its way"));
+        var recalled = await conversations.SendAsync(t, s.C4.Id, Participant.Agent(s.B.Id), MessageContent.FromText("sent by mistake"));
+        await conversations.RecallAsync(t, s.C4.Id, s.B.Id, recalled.MessageId);
+
+        Assert.Equal([s.C4.Id, s.C2.Id], await s.IdsAsync(new HistoryQuery { Text = "快递" }));
+        Assert.Equal([s.C4.Id], await s.IdsAsync(new HistoryQuery { Text = "  refund " }));
+        Assert.Equal([s.C2.Id], await s.IdsAsync(new HistoryQuery { Text = "快递", AgentId = s.A.Id }));
+        Assert.Empty(await s.IdsAsync(new HistoryQuery { Text = "mistake" }));
+        var second = await s.H.Kefu.History.SearchAsync(t, new HistoryQuery { Text = "快递", PageSize = 1, Offset = 1 });
+        Assert.Equal((2, s.C2.Id), (second.Total, Assert.Single(second.Items).Id));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("x", 101)]
+    public async Task Search_WithTextBlankOrLongerThan100_IsRefusedNamingText(string text, int repeat = 1)
+    {
+        await using var h = await KefuTestHarness.StartAsync();
+
+        var error = await Assert.ThrowsAsync<KefuValidationException>(async () =>
+            await h.Kefu.History.SearchAsync(h.TenantId, new HistoryQuery { Text = string.Concat(Enumerable.Repeat(text, repeat)) }));
+
+        Assert.Equal(nameof(HistoryQuery.Text), error.Field);
+        Assert.Equal("1–100 characters", error.Allowed);
+    }
+
+    [Fact]
+    public async Task Search_WithText_IsTrimmedAndAccepts100Characters()
+    {
+        await using var h = await KefuTestHarness.StartAsync();
+
+        Assert.Equal("abc", new HistoryQuery { Text = " abc\t" }.Text);
+        Assert.Equal(0, (await h.Kefu.History.SearchAsync(h.TenantId, new HistoryQuery { Text = " " + new string('x', 100) + " " })).Total);
+    }
 }

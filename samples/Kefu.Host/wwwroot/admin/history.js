@@ -9,7 +9,7 @@ export const strings = {
     'hist.title': '历史会话', 'hist.text': '消息内容', 'hist.agent': '客服', 'hist.channel': '渠道', 'hist.rating': '评价', 'hist.state': '状态',
     'hist.closed': '已结束', 'hist.open': '进行中', 'hist.created': '开始时间', 'hist.messages': '消息数', 'hist.closeReason': '结束原因',
     'hist.conversation': '会话 ID', 'hist.pick': '选择一条会话查看聊天记录', 'hist.detail': '会话详情', 'hist.visitor': '访客', 'hist.wait': '排队时长',
-    'hist.wrapUp': '服务小结', 'hist.comment': '评价留言', 'hist.textNote': '按内容查找时只检索最近的会话；导出不含内容条件。', 'hist.recalled': '（已撤回）',
+    'hist.wrapUp': '服务小结', 'hist.comment': '评价留言', 'hist.recalled': '（已撤回）',
     'hist.level': '{level} 星', 'close.agentEnded': '客服结束', 'close.visitorEnded': '访客结束', 'close.visitorNoReply': '访客未回复', 'close.inactive': '无活动超时',
     'close.agentOffline': '客服离线', 'close.queueAbandoned': '排队放弃', 'close.botEnded': '机器人结束', 'sender.visitor': '访客', 'sender.agent': '客服', 'sender.bot': '机器人', 'sender.system': '系统',
   },
@@ -17,7 +17,7 @@ export const strings = {
     'hist.title': 'Conversation history', 'hist.text': 'Message text', 'hist.agent': 'Agent', 'hist.channel': 'Channel', 'hist.rating': 'Rating', 'hist.state': 'State',
     'hist.closed': 'Closed', 'hist.open': 'Open', 'hist.created': 'Started', 'hist.messages': 'Messages', 'hist.closeReason': 'Close reason',
     'hist.conversation': 'Conversation ID', 'hist.pick': 'Pick a conversation to read it', 'hist.detail': 'Conversation', 'hist.visitor': 'Visitor', 'hist.wait': 'Queue wait',
-    'hist.wrapUp': 'Wrap-up', 'hist.comment': 'Comment', 'hist.textNote': 'A text search looks through the most recent conversations; exports ignore the text.', 'hist.recalled': '(recalled)',
+    'hist.wrapUp': 'Wrap-up', 'hist.comment': 'Comment', 'hist.recalled': '(recalled)',
     'hist.level': '{level} stars', 'close.agentEnded': 'Ended by the agent', 'close.visitorEnded': 'Ended by the visitor', 'close.visitorNoReply': 'Visitor silent', 'close.inactive': 'Inactive',
     'close.agentOffline': 'Agent went offline', 'close.queueAbandoned': 'Left the queue', 'close.botEnded': 'Ended by the robot', 'sender.visitor': 'Visitor', 'sender.agent': 'Agent', 'sender.bot': 'Robot', 'sender.system': 'System',
   },
@@ -56,8 +56,8 @@ export async function render(view, params, go) {
   const list = el('div');
   const detail = el('div', { class: 'card detail' }, el('p', { class: 'muted' }, t('hist.pick')));
   const f = filters();
-  view.append(header('hist.title', exportButtons((format, language) => download('/history/export', { ...apiQuery(f), text: '', format, language }))),
-    card(null, form, f.text ? el('p', { class: 'muted small' }, t('hist.textNote')) : null),
+  view.append(header('hist.title', exportButtons((format, language) => download('/history/export', { ...apiQuery(f), format, language }))),
+    card(null, form),
     el('div', { class: 'split' }, card(null, list), detail));
 
   try {

@@ -317,7 +317,7 @@ internal sealed partial class InMemoryKefuStore :
             for (var i = p.ConversationOrder.Count - 1; i >= 0; i--)
             {
                 var conversation = p.Conversations[p.ConversationOrder[i]];
-                if (query.Matches(conversation))
+                if (query.Matches(conversation) && (query.Text is not { } text || HasMessageContaining(p, conversation.Id, text)))
                 {
                     matches.Add(conversation);
                 }
@@ -326,6 +326,9 @@ internal sealed partial class InMemoryKefuStore :
             return ValueTask.FromResult(new Page<Conversation>([.. matches.Skip(query.Offset).Take(query.PageSize)], matches.Count, query.Offset));
         }
     }
+
+    private static bool HasMessageContaining(Partition p, long conversationId, string text)
+        => p.Messages.TryGetValue(conversationId, out var log) && log.AnyTextContains(text, p.Recalled);
 
     public ValueTask<Visitor?> GetVisitorAsync(long tenantId, long visitorId, CancellationToken cancellationToken = default)
     {

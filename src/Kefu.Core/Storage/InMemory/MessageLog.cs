@@ -66,6 +66,24 @@ internal sealed class MessageLog
         return ~lo;
     }
 
+    /// <summary>
+    /// Whether a message not in <paramref name="recalled"/> has a text containing <paramref name="text"/>, ignoring
+    /// case (<see cref="HistoryQuery.Text"/>).
+    /// </summary>
+    public bool AnyTextContains(string text, HashSet<long> recalled)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            ref readonly var r = ref At(i);
+            if (r.Text is { } t && t.Contains(text, StringComparison.OrdinalIgnoreCase) && !recalled.Contains(r.Id))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public Message ToMessage(int index, long conversationId, HashSet<long> recalled)
     {
         ref readonly var r = ref At(index);
