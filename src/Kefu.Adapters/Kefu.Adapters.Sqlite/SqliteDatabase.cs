@@ -13,6 +13,17 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
 {
     private readonly string _connectionString;
     private readonly SqliteStoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _checkpointer = Task.CompletedTask;
+    private long _checkpointRounds;
+
+    // The safety net behind the background checkpoints: SQLite checkpoints on commit once the log holds this many
+    // pages (256 MB of 4 KB pages), as it would at 1,000 pages by default.
+    private const int AutoCheckpointPages = 65536;
+
+    // When a round finds the log longer than this (64 MB of 4 KB pages), it starts the log again from its beginning.
+    private const int RestartAfterPages = 16384;
     private const int MaxBatch = 256;
     private const string SavepointName = "kefu_write";
     private readonly ConcurrentQueue<WriteItem> _pending = new();
@@ -24,11 +35,13 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     private readonly Dictionary<string, SqliteCommand> _writerCommands = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    public SqliteDatabase(SqliteStoreOptions options)
+    public SqliteDatabase(SqliteStoreOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
         options.Validate();
         _options = options;
+        _time = time;
         _connectionString = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true }.ToString();
     }
 
@@ -209,6 +222,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             }
 
             _initialised = true;
+            _checkpointer = Task.Run(() => CheckpointLoopAsync(_stopping.Token), CancellationToken.None);
         }
         finally
         {
@@ -225,7 +239,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             var busy = ((long)_options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
             // WAL with synchronous=NORMAL survives a killed process; only a power loss may drop the last commits.
             var pragmas = writer
-                ? $"PRAGMA busy_timeout = {busy}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                ? $"PRAGMA busy_timeout = {busy}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {AutoCheckpointPages};"
                 : $"PRAGMA busy_timeout = {busy};";
             await ExecuteAsync(connection, null, pragmas, cancellationToken).ConfigureAwait(false);
             return connection;
@@ -237,8 +251,94 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>How many background checkpoint rounds have run.</summary>
+    public long CheckpointRounds => Interlocked.Read(ref _checkpointRounds);
+
+    /// <summary>
+    /// Copies the write-ahead log into the database every <see cref="SqliteStoreOptions.CheckpointInterval"/> from a
+    /// connection of its own: a passive checkpoint, which neither waits for readers nor blocks commits. Readers that
+    /// come and go all the time keep SQLite from starting the log again by itself, so once the log is longer than
+    /// <see cref="RestartAfterPages"/> the round also restarts it, holding the writer for as long as copying the few
+    /// pages committed since the passive copy and waiting out the readers take.
+    /// </summary>
+    private async Task CheckpointLoopAsync(CancellationToken stopping)
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_options.CheckpointInterval, _time, stopping).ConfigureAwait(false);
+                try
+                {
+                    connection ??= await OpenAsync(writer: false, stopping).ConfigureAwait(false);
+                    if (await CheckpointAsync(connection, "PASSIVE", stopping).ConfigureAwait(false) > RestartAfterPages)
+                    {
+                        await RestartLogAsync(stopping).ConfigureAwait(false);
+                    }
+                }
+                catch (SqliteException)
+                {
+                    // Busy or interrupted: the next round tries again, and SQLite's own checkpoint stays as the net.
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        connection = null;
+                    }
+                }
+
+                Interlocked.Increment(ref _checkpointRounds);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A checkpoint of the given mode; returns the pages in the log when it started (-1 outside WAL mode).</summary>
+    private static async Task<long> CheckpointAsync(SqliteConnection connection, string mode, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA wal_checkpoint({mode});";
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        // busy, pages in the log, pages copied.
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(1) : -1;
+    }
+
+    /// <summary>A restarting checkpoint on the writer connection, with no write in flight.</summary>
+    private async Task RestartLogAsync(CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_writer is { } writer && !_disposed)
+            {
+                await CheckpointAsync(writer, "RESTART", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
     public void Dispose()
     {
+        if (!_stopping.IsCancellationRequested)
+        {
+            _stopping.Cancel();
+            // The loop only awaits cancellable delays and short checkpoints.
+            _checkpointer.Wait(TimeSpan.FromSeconds(10));
+        }
+
         _writerGate.Wait();
         try
         {

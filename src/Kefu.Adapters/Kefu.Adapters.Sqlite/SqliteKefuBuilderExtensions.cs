@@ -37,7 +37,7 @@ public static class SqliteKefuBuilderExtensions
 
         builder.UseStore(
             static sp => sp.GetRequiredService<SqliteKefuStore>(),
-            static services => services.TryAddSingleton(static sp => new SqliteKefuStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value)));
+            static services => services.TryAddSingleton(static sp => new SqliteKefuStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value, sp.GetService<TimeProvider>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStoreInitializer>());
         return builder;
     }

@@ -11,7 +11,11 @@ internal sealed partial class SqliteKefuStore : IAsyncDisposable, IDisposable
 {
     private readonly SqliteDatabase _database;
 
-    public SqliteKefuStore(SqliteStoreOptions options) => _database = new SqliteDatabase(options);
+    /// <summary>The store on the database the options name; <paramref name="time"/> paces its background checkpoints.</summary>
+    public SqliteKefuStore(SqliteStoreOptions options, TimeProvider? time = null) => _database = new SqliteDatabase(options, time ?? TimeProvider.System);
+
+    /// <summary>How many background checkpoint rounds have run (for tests).</summary>
+    internal long CheckpointRounds => _database.CheckpointRounds;
 
     /// <summary>Migrates (or checks) the schema now rather than on first use.</summary>
     public ValueTask InitialiseAsync(CancellationToken cancellationToken) => _database.EnsureInitialisedAsync(cancellationToken);
