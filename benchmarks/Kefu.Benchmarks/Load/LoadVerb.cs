@@ -100,6 +100,9 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter output)
     private readonly int _addressBase = Random.Shared.Next(1, 255);
     private readonly ConcurrentDictionary<string, long> _sentAt = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _acknowledged = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _failures = new();
+    private int _sending;
     private readonly ConcurrentDictionary<string, byte> _delivered = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<double> _latencies = [];
     private readonly CancellationTokenSource _stop = new();
@@ -182,6 +185,12 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter output)
         sendUntil.SetResult(start + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency));
         await Task.Delay(settings.Duration);
         var sendSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        // The timer may fire a little early: the drain starts once every visitor has sent its last message.
+        for (var waited = TimeSpan.Zero; waited < Drain && Volatile.Read(ref _sending) > 0; waited += TimeSpan.FromMilliseconds(50))
+        {
+            await Task.Delay(50);
+        }
+
         for (var waited = TimeSpan.Zero; waited < Drain && _delivered.Count < _sentAt.Count; waited += TimeSpan.FromMilliseconds(200))
         {
             await Task.Delay(200);
@@ -194,6 +203,20 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter output)
         // Strict: every message a visitor sent that its agent never saw, acknowledged or not.
         var lost = _sentAt.Keys.LongCount(k => !_delivered.ContainsKey(k));
         output.WriteLine($"load: sent {_sentAt.Count}, acknowledged {_acknowledged.Count}, delivered {_delivered.Count} in {sendSeconds:F1} s");
+        foreach (var (reference, why) in _refused.Take(5))
+        {
+            output.WriteLine($"load: refused {reference}: {why} ({_refused.Count} refused in all)");
+        }
+
+        foreach (var failure in _failures.Take(5))
+        {
+            output.WriteLine($"load: {failure} ({_failures.Count} connections failed in all)");
+        }
+
+        foreach (var id in _sentAt.Keys.Where(k => !_delivered.ContainsKey(k)).Order(StringComparer.Ordinal).Take(10))
+        {
+            output.WriteLine($"load: not delivered {id}{(_acknowledged.ContainsKey(id) ? " (acknowledged)" : "")}");
+        }
         return new LoadResult(
             _delivered.Count / Math.Max(sendSeconds, 0.001),
             Percentile(latencies, 0.50),
@@ -281,6 +304,10 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter output)
             {
                 _acknowledged.TryAdd(reference, 0);
             }
+            else if (type == "error")
+            {
+                _refused.TryAdd((string?)frame["ref"] ?? "(no ref)", $"{(int?)frame["status"]} {(string?)frame["title"]}: {(string?)frame["detail"]}");
+            }
         }));
         return Task.Run(async () =>
         {
@@ -288,29 +315,41 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter output)
             {
                 await isServed.Task.WaitAsync(_stop.Token);
                 served();
-                var until = await sendUntil.WaitAsync(_stop.Token);
-                // Sends on a fixed schedule (a random phase, then every interval) rather than sleeping an interval after
-                // each send, so timer slack does not lower the offered rate: --rate 1 for 60 s is 60 messages a visitor.
-                var interval = (long)(Stopwatch.Frequency / settings.Rate);
-                var next = until - (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency) + (long)(Random.Shared.NextDouble() * interval);
-                for (var n = 0; next < until; n++, next += interval)
+                Interlocked.Increment(ref _sending);
+                try
                 {
-                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
-                    if (wait > TimeSpan.Zero)
+                    var until = await sendUntil.WaitAsync(_stop.Token);
+                    // Sends on a fixed schedule (a random phase, then every interval) rather than sleeping an interval after
+                    // each send, so timer slack does not lower the offered rate: --rate 1 for 60 s is 60 messages a visitor.
+                    var interval = (long)(Stopwatch.Frequency / settings.Rate);
+                    var next = until - (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency) + (long)(Random.Shared.NextDouble() * interval);
+                    for (var n = 0; next < until; n++, next += interval)
                     {
-                        await Task.Delay(wait, _stop.Token);
-                    }
+                        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+                        if (wait > TimeSpan.Zero)
+                        {
+                            await Task.Delay(wait, _stop.Token);
+                        }
 
-                    var id = string.Create(CultureInfo.InvariantCulture, $"{_run}-{index}-{n}");
-                    _sentAt[id] = Stopwatch.GetTimestamp();
-                    var frame = new JsonObject { ["type"] = "send", ["ref"] = id, ["clientMessageId"] = id, ["text"] = $"load message {n}" };
-                    await socket.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, _stop.Token);
+                        var id = string.Create(CultureInfo.InvariantCulture, $"{_run}-{index}-{n}");
+                        _sentAt[id] = Stopwatch.GetTimestamp();
+                        var frame = new JsonObject { ["type"] = "send", ["ref"] = id, ["clientMessageId"] = id, ["text"] = $"load message {n}" };
+                        await socket.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, _stop.Token);
+                    }
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _sending);
                 }
 
                 await receiving.WaitAsync(_stop.Token);
             }
             catch (OperationCanceledException)
             {
+            }
+            catch (WebSocketException ex)
+            {
+                _failures.Enqueue($"visitor {index}: {ex.Message} (socket {socket.State}, close {socket.CloseStatus} {socket.CloseStatusDescription})");
             }
             finally
             {
@@ -364,6 +403,11 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter output)
                 var received = await socket.ReceiveAsync(buffer, _stop.Token);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
+                    if (!_stop.IsCancellationRequested)
+                    {
+                        _failures.Enqueue($"the host closed a socket: {socket.CloseStatus} {socket.CloseStatusDescription}");
+                    }
+
                     return;
                 }
 
@@ -378,8 +422,15 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter output)
                 message.SetLength(0);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (OperationCanceledException)
         {
+        }
+        catch (WebSocketException ex)
+        {
+            if (!_stop.IsCancellationRequested)
+            {
+                _failures.Enqueue($"a socket failed: {ex.Message}");
+            }
         }
     }
 
