@@ -73,6 +73,24 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
 
         if (commit.Conversations.Count > 0)
         {
+            // Most commits change a known conversation without moving it in any index (a message bumps its count and
+            // time): rewriting only the unindexed columns leaves the pages of the open list and of the agent's list
+            // clean, where the upsert below rewrites their entries whether they changed or not.
+            var update = _database.WriterCommand(
+                connection,
+                transaction,
+                """
+                UPDATE conversations SET conversation = $conversation, rating_level = $rating, problem_type_id = $problem
+                WHERE tenant_id = $tenant AND id = $id AND closed = $closed AND agent_id IS $agent;
+                """);
+            update.Parameters.AddWithValue("$tenant", tenantId);
+            var updateId = update.Parameters.Add("$id", SqliteType.Integer);
+            var updateClosed = update.Parameters.Add("$closed", SqliteType.Integer);
+            var updateJson = update.Parameters.Add("$conversation", SqliteType.Text);
+            var updateAgent = update.Parameters.Add("$agent", SqliteType.Integer);
+            var updateRating = update.Parameters.Add("$rating", SqliteType.Integer);
+            var updateProblem = update.Parameters.Add("$problem", SqliteType.Integer);
+
             // A conversation keeps the position and visitor of its first commit.
             var upsert = _database.WriterCommand(
                 connection,
@@ -96,10 +114,22 @@ internal sealed partial class SqliteKefuStore : ITenantCommitStore, IDirectorySt
             var problem = upsert.Parameters.Add("$problem", SqliteType.Integer);
             foreach (var conversation in commit.Conversations)
             {
+                var conversationJson = StoreJson.Write(conversation);
+                updateId.Value = conversation.Id;
+                updateClosed.Value = conversation.IsClosed ? 1 : 0;
+                updateJson.Value = conversationJson;
+                updateAgent.Value = (object?)conversation.AgentId ?? DBNull.Value;
+                updateRating.Value = conversation.Rating?.Level ?? 0;
+                updateProblem.Value = (object?)conversation.WrapUp?.ProblemTypeId ?? DBNull.Value;
+                if (await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1)
+                {
+                    continue;
+                }
+
                 id.Value = conversation.Id;
                 visitor.Value = conversation.VisitorId;
                 closed.Value = conversation.IsClosed ? 1 : 0;
-                json.Value = StoreJson.Write(conversation);
+                json.Value = conversationJson;
                 created.Value = conversation.CreatedAt.UtcTicks;
                 agent.Value = (object?)conversation.AgentId ?? DBNull.Value;
                 channel.Value = (int)conversation.ChannelKind;

@@ -11,7 +11,9 @@ namespace Kefu.Analytics.Voice;
 /// <item><c>voice.sentiment</c>, dimension <c>v:-1</c> / <c>v:0</c> / <c>v:1</c>: messages by sentiment, sum of scores.</item>
 /// <item><c>voice.keyword</c>, dimension <c>v:退款</c>: messages that mention the word, sum of their scores.</item>
 /// <item><c>voice.pair</c>, dimension <c>v:物流␟退款</c>: messages that mention both words (ordinal order), for topics.</item>
-/// <item><c>voice.mentions:退款</c>, dimension <c>v:-1:conversation:message</c>: the messages that mention the word, for keyword detail.</item>
+/// <item><c>voice.mentions:退款</c>, dimension <c>message:v:-1:conversation</c>: the messages that mention the word, for keyword
+/// detail. The message id leads, zero-padded, so a day's mentions are appended in id (time) order rather than scattered
+/// by conversation; dimensions written before that, <c>v:-1:conversation:message</c>, are still read.</item>
 /// </list>
 /// </summary>
 internal static class VoiceSeries
@@ -31,7 +33,7 @@ internal static class VoiceSeries
     internal static bool InScope(char sender, VoiceScope scope) => scope == VoiceScope.All || sender == 'v';
 
     internal static string Mention(char sender, int label, long conversationId, long messageId) =>
-        string.Create(CultureInfo.InvariantCulture, $"{sender}:{label}:{conversationId}:{messageId}");
+        string.Create(CultureInfo.InvariantCulture, $"{messageId:D19}:{sender}:{label}:{conversationId}");
 
     internal static bool TryParseMention(string dimension, out char sender, out int label, out long conversationId, out long messageId)
     {
@@ -40,15 +42,23 @@ internal static class VoiceSeries
         conversationId = 0;
         messageId = 0;
         var parts = dimension.Split(':');
-        if (parts.Length != 4 || parts[0].Length != 1)
+        if (parts.Length != 4)
         {
             return false;
         }
 
-        sender = parts[0][0];
-        return int.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out label)
-            && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out conversationId)
-            && long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out messageId);
+        // The message id leads; a single letter first is the earlier layout, sender:label:conversation:message.
+        var legacy = parts[0].Length == 1;
+        var (senderPart, labelPart, conversationPart, messagePart) = legacy ? (parts[0], parts[1], parts[2], parts[3]) : (parts[1], parts[2], parts[3], parts[0]);
+        if (senderPart.Length != 1)
+        {
+            return false;
+        }
+
+        sender = senderPart[0];
+        return int.TryParse(labelPart, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out label)
+            && long.TryParse(conversationPart, NumberStyles.None, CultureInfo.InvariantCulture, out conversationId)
+            && long.TryParse(messagePart, NumberStyles.None, CultureInfo.InvariantCulture, out messageId);
     }
 
     internal static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

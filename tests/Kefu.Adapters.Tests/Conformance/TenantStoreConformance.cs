@@ -157,6 +157,39 @@ public abstract class TenantStoreConformance
     }
 
     [Fact]
+    public async Task Conversations_LaterCommits_MoveThemBetweenTheOpenListAndTheFilters()
+    {
+        var id = TestTenants.Next();
+        var open = Conversation(id, 150, 1, agentId: 7) with { Rating = null, WrapUp = null };
+        await Commits.CommitAsync(Commit(id, c => c.ConversationList.Add(open)));
+
+        async Task<long[]> Ids(HistoryQuery query) => [.. (await Conversations.SearchConversationsAsync(id, query)).Items.Select(c => c.Id)];
+        async Task Then(Conversation changed, bool isOpen, long agentId, int ratingLevel, long? problemTypeId)
+        {
+            await Commits.CommitAsync(Commit(id, c => c.ConversationList.Add(changed)));
+            AssertSame(changed, await Conversations.GetConversationAsync(id, 150));
+            var listed = (await Conversations.ListOpenConversationsAsync(id)).Select(c => c.Id).ToArray();
+            Assert.Equal(isOpen ? [150L] : [], listed);
+            var found = await Ids(new HistoryQuery { Closed = !isOpen, AgentId = agentId, RatingLevel = ratingLevel, ProblemTypeId = problemTypeId });
+            Assert.Equal([150L], found);
+            Assert.Empty(await Ids(new HistoryQuery { Closed = isOpen }));
+            Assert.Empty(await Ids(new HistoryQuery { AgentId = agentId + 100 }));
+        }
+
+        // A message (nothing any list or filter looks at), a transfer, a wrap-up, the end, a rating.
+        var counted = open with { MessageCount = 1, LastVisitorMessageAt = T0.AddMinutes(1) };
+        await Then(counted, isOpen: true, agentId: 7, ratingLevel: 0, problemTypeId: null);
+        var transferred = counted with { AgentId = 8, MessageCount = 2 };
+        await Then(transferred, isOpen: true, agentId: 8, ratingLevel: 0, problemTypeId: null);
+        var wrapped = transferred with { WrapUp = new WrapUp { ProblemTypeId = 12, Resolved = true, AgentId = 8, SavedAt = T0 } };
+        await Then(wrapped, isOpen: true, agentId: 8, ratingLevel: 0, problemTypeId: 12);
+        var closed = wrapped with { State = ConversationState.Closed, ClosedAt = T0.AddMinutes(5) };
+        await Then(closed, isOpen: false, agentId: 8, ratingLevel: 0, problemTypeId: 12);
+        var rated = closed with { Rating = new Rating(4, 4, [], null, T0.AddMinutes(6)) };
+        await Then(rated, isOpen: false, agentId: 8, ratingLevel: 4, problemTypeId: 12);
+    }
+
+    [Fact]
     public async Task SearchConversations_FiltersNewestFirstAndPages()
     {
         var id = TestTenants.Next();

@@ -162,6 +162,40 @@ public sealed class VoiceOfCustomerTests(SharedText text)
     }
 
     [Fact]
+    public void MentionDimensions_SortByMessageId_WhateverTheConversationOrSender()
+    {
+        // Appended in id (time) order, a day's mentions fill the store's index from its end instead of all over it.
+        var earlier = VoiceSeries.Mention('v', -1, conversationId: 900_000_000_000_000_000, messageId: 99_999_999_999_999);
+        var later = VoiceSeries.Mention('g', 1, conversationId: 1, messageId: 1_573_000_000_000_000_000);
+        Assert.True(string.CompareOrdinal(earlier, later) < 0);
+
+        Assert.True(VoiceSeries.TryParseMention(later, out var sender, out var label, out var conversationId, out var messageId));
+        Assert.Equal(('g', 1, 1L, 1_573_000_000_000_000_000L), (sender, label, conversationId, messageId));
+        Assert.False(VoiceSeries.TryParseMention("vv:1:2:3", out _, out _, out _, out _));
+        Assert.False(VoiceSeries.TryParseMention("1:2:3", out _, out _, out _, out _));
+    }
+
+    [Fact]
+    public async Task KeywordMessages_StillReadMentionsRecordedInTheEarlierLayout()
+    {
+        await using var v = await VoiceHarness.StartAsync(text);
+        var c = await v.OpenAsync();
+        var recent = await v.VisitorAsync(c, "退款太差了");
+        await v.DeliveredAsync();
+
+        // A mention a previous version wrote: sender:label:conversation:message.
+        var bucket = new DateTimeOffset(v.Today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var store = v.H.Services.GetRequiredService<Kefu.Storage.IAggregateStore>();
+        await store.ApplyAsync(v.TenantId, "earlier-layout", 1, [new(VoiceSeries.Mentions("退款"), $"v:1:{c.Id}:{recent - 1}", Kefu.Storage.BucketGranularity.Day, bucket, 1, 0.6, 0.6)]);
+
+        var page = await v.Voice.GetKeywordMessagesAsync(v.TenantId, new KeywordMessageQuery { Word = "退款", From = v.Today, To = v.Today });
+        Assert.Equal([recent, recent - 1], page.Items.Select(m => m.MessageId));
+        Assert.All(page.Items, m => Assert.Equal(c.Id, m.ConversationId));
+        Assert.Equal([-1, 1], page.Items.Select(m => m.Sentiment.Label));
+        Assert.Equal("退款太差了", page.Items[0].Text);
+    }
+
+    [Fact]
     public async Task KeywordDetail_GivesDailyTrends_AndItsMessagesFilterableBySentiment()
     {
         await using var v = await VoiceHarness.StartAsync(text);
