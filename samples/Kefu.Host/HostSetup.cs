@@ -43,12 +43,59 @@ public static class HostSetup
         }
     }
 
+    /// <summary>
+    /// The arguments the host is built with: the caller's, after a setting that stops the configuration files from being
+    /// watched. The host binds its options once at start; watching the working directory, which holds the SQLite
+    /// database, would cost a thread reading a change notice for every write to the database's log. A later
+    /// <c>--hostBuilder:reloadConfigOnChange=true</c> still turns watching on.
+    /// </summary>
+    /// <param name="args">The command line.</param>
+    public static string[] Arguments(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return ["--hostBuilder:reloadConfigOnChange=false", .. args];
+    }
+
+    /// <summary>
+    /// Started from a folder without an <c>appsettings.json</c> (<c>dotnet run --project samples/Kefu.Host</c> from the
+    /// repository's root), the host reads the one beside the program, at the same rank: environment variables and the
+    /// command line still override it.
+    /// </summary>
+    private static void UseSettingsWhereverStarted(WebApplicationBuilder builder)
+    {
+        const string File = "appsettings.json";
+        if (System.IO.File.Exists(Path.Combine(builder.Environment.ContentRootPath, File)) || !System.IO.File.Exists(Path.Combine(AppContext.BaseDirectory, File)))
+        {
+            return;
+        }
+
+        var sources = ((IConfigurationBuilder)builder.Configuration).Sources;
+        var rank = 0;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path: { } path } && path.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase))
+            {
+                rank = i;
+                break;
+            }
+        }
+
+        sources.Insert(rank, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+            Path = File,
+            Optional = true,
+            ReloadOnChange = false,
+        });
+    }
+
     /// <summary>Registers every engine, the store chosen by configuration, security, real time, health and metrics.</summary>
     public static WebApplicationBuilder AddKefuHost(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var configuration = builder.Configuration;
+        UseSettingsWhereverStarted(builder);
         UsePagesWhereverStarted(builder);
 
         services.AddOptions<KefuHostOptions>().Bind(configuration.GetSection(KefuHostOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
