@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Kefu.Moderation;
 
@@ -47,21 +49,23 @@ public sealed class SensitiveWordMatcher
     private const ushort Noise = ushort.MaxValue;
     private const int MaxActive = 16;
     private const int NodeBits = 24;
+    private const int StartBitsPerPrefix = 8;
 
     private readonly ushort[] _codes;
     private readonly int[] _rootChild;
     private readonly Node[] _nodes;
-    private readonly ushort[] _label;
     private readonly ulong[] _bigrams;
     private readonly int _bigramShift;
     private readonly bool[] _single;
     private readonly bool _anySingle;
-    private readonly ulong[] _pairs;
+    private readonly PairSlot[] _pairs;
     private readonly int _pairShift;
+    private readonly ulong[] _starts;
+    private readonly int _startShift;
     private readonly string[] _words;
     private readonly string[] _categories;
     private readonly SensitiveWordMatcher? _allow;
-    private readonly bool _plain;
+    private readonly bool _exact;
     private readonly bool _collapse;
     private readonly int _maxGap;
 
@@ -70,12 +74,13 @@ public sealed class SensitiveWordMatcher
         _codes = b.Codes;
         _rootChild = b.RootChild;
         _nodes = b.Nodes;
-        _label = b.Labels;
         _bigrams = b.Bigrams;
         _bigramShift = b.BigramShift;
         _single = b.Single;
         _pairs = b.Pairs;
         _pairShift = b.PairShift;
+        _starts = b.Starts;
+        _startShift = b.StartShift;
         _anySingle = Array.IndexOf(b.Single, true) >= 0;
         _words = [.. b.Words];
         _categories = [.. b.Categories];
@@ -83,7 +88,7 @@ public sealed class SensitiveWordMatcher
         Normalization = b.Normalization;
         _collapse = Normalization.CollapseRepeats;
         _maxGap = Normalization.SkipNoise ? Normalization.MaxNoiseGap : 0;
-        _plain = !Normalization.SkipNoise && !Normalization.CollapseRepeats;
+        _exact = b.Exact && !_anySingle;
     }
 
     /// <summary>The normalisation the list was compiled with.</summary>
@@ -225,9 +230,9 @@ public sealed class SensitiveWordMatcher
     private void Search<TSink>(ReadOnlySpan<char> text, ref TSink sink, ref AllowedSpans allowed)
         where TSink : IMatchSink, allows ref struct
     {
-        if (_plain)
+        if (_exact)
         {
-            SearchPlain(text, ref sink, ref allowed);
+            SearchExact(text, ref sink, ref allowed);
         }
         else
         {
@@ -240,98 +245,152 @@ public sealed class SensitiveWordMatcher
         where TSink : IMatchSink, allows ref struct
         => (_allow is not null && allowed.Covers(_allow, text, start, start + length)) || sink.Add(start, length, word);
 
-    private void SearchPlain<TSink>(ReadOnlySpan<char> text, ref TSink sink, ref AllowedSpans allowed)
+    private void SearchExact<TSink>(ReadOnlySpan<char> text, ref TSink sink, ref AllowedSpans allowed)
         where TSink : IMatchSink, allows ref struct
     {
-        var n = text.Length;
-        if (n == 0)
+        var i = Avx2.IsSupported ? SearchExactAvx2(text, ref sink, ref allowed) : 0;
+        for (i = i < 0 ? -1 : NextStart(text, i); i >= 0; i = NextStart(text, i + 1))
         {
-            return;
-        }
-
-        // The hot loop: one bitset read a position, keyed by the raw characters (without normalisation a word's
-        // characters are its codes' characters). Every index is in range by construction (a bigram hash has exactly
-        // the bitset's bits), so the bounds checks are skipped.
-        ref var bigrams = ref MemoryMarshal.GetArrayDataReference(_bigrams);
-        ref var chars = ref MemoryMarshal.GetReference(text);
-        var shift = _bigramShift;
-        var anySingle = _anySingle;
-        uint c0 = chars;
-        for (var i = 0; i < n; i++)
-        {
-            uint c1 = i + 1 < n ? Unsafe.Add(ref chars, i + 1) : 0xFFFFu;
-            var h = ((c0 * 0x9E3779B1u) ^ (c1 * 0x7FEB352Du)) >> shift;
-            if ((((Unsafe.Add(ref bigrams, (int)(h >> 6)) >> (int)(h & 63)) & 1) != 0 || anySingle) && !WalkPlain(text, i, c0, c1, ref sink, ref allowed))
+            if (!WalkExact(text, i, ref sink, ref allowed))
             {
                 return;
             }
-
-            c0 = c1;
         }
     }
 
-    private bool WalkPlain<TSink>(ReadOnlySpan<char> text, int start, uint c0, uint c1, ref TSink sink, ref AllowedSpans allowed)
+    /// <summary>
+    /// The search eight positions at a time while ten characters are left: the hashes of <see cref="NextStart"/> in
+    /// vector lanes and their bits fetched by two gathers (the bitset read as 32-bit words: the same bits on a
+    /// little-endian machine), then a walk from each candidate in order. Returns the first position not searched, or
+    /// -1 when the sink stopped the search.
+    /// </summary>
+    private unsafe int SearchExactAvx2<TSink>(ReadOnlySpan<char> text, ref TSink sink, ref AllowedSpans allowed)
         where TSink : IMatchSink, allows ref struct
     {
-        if (_anySingle && _rootChild[_codes[c0]] is var first and not 0 && _nodes[first].Word >= 0
-            && !Accept(text, start, 1, _nodes[first].Word, ref allowed, ref sink))
+        var n = text.Length;
+        var i = 0;
+        var shift = _startShift & 31;
+        fixed (char* chars = text)
+        fixed (ulong* starts = _starts)
         {
-            return false;
+            for (; i < n - 9; i += 8)
+            {
+                var c0 = Avx2.ConvertToVector256Int32((ushort*)chars + i).AsUInt32();
+                var c1 = Avx2.ConvertToVector256Int32((ushort*)chars + i + 1).AsUInt32();
+                var c2 = Avx2.ConvertToVector256Int32((ushort*)chars + i + 2).AsUInt32();
+                var pair = (c0 * Vector256.Create(0x9E3779B1u)) ^ (c1 * Vector256.Create(0x7FEB352Du));
+                var h2 = Vector256.ShiftRightLogical(pair, shift);
+                var h3 = Vector256.ShiftRightLogical(pair ^ (c2 * Vector256.Create(0x846CA68Bu)), shift);
+                var w2 = Avx2.GatherVector256((uint*)starts, Vector256.ShiftRightLogical(h2, 5).AsInt32(), 4);
+                var w3 = Avx2.GatherVector256((uint*)starts, Vector256.ShiftRightLogical(h3, 5).AsInt32(), 4);
+                var hits = Avx2.ShiftRightLogicalVariable(w2, h2 & Vector256.Create(31u)) | Avx2.ShiftRightLogicalVariable(w3, h3 & Vector256.Create(31u));
+                for (var mask = Vector256.ExtractMostSignificantBits(Vector256.ShiftLeft(hits, 31)); mask != 0; mask &= mask - 1)
+                {
+                    if (!WalkExact(text, i + BitOperations.TrailingZeroCount(mask), ref sink, ref allowed))
+                    {
+                        return -1;
+                    }
+                }
+            }
         }
 
-        // The first two characters lead straight to a depth-2 node (the root's children can have hundreds of children).
-        var node = start + 1 < text.Length ? Pair(c0, c1) : 0;
-        if (node == 0)
+        return i;
+    }
+
+    /// <summary>
+    /// The first position from <paramref name="i"/> where a word can start, or -1: the hot loop over the raw characters
+    /// (a list compiled without normalisation codes each character as itself). Two bits a position, one for the two
+    /// characters starting there (two-character words), one for the three (longer words' first three), reject all but
+    /// a few positions. Every bitset index is in range by construction (a hash has exactly the bitset's bits) and
+    /// i + 2 &lt; n, so the bounds checks are skipped; kept out of line so the loop's values stay in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int NextStart(ReadOnlySpan<char> text, int i)
+    {
+        var n = text.Length;
+        var shift = _startShift & 31;
+        ref var starts = ref MemoryMarshal.GetArrayDataReference(_starts);
+        ref var chars = ref MemoryMarshal.GetReference(text);
+        for (; i < n - 2; i++)
+        {
+            var pair = (Unsafe.Add(ref chars, i) * 0x9E3779B1u) ^ (Unsafe.Add(ref chars, i + 1) * 0x7FEB352Du);
+            var h2 = pair >> shift;
+            var h3 = (pair ^ (Unsafe.Add(ref chars, i + 2) * 0x846CA68Bu)) >> shift;
+            if (((Unsafe.Add(ref starts, (int)(h2 >> 6)) >> (int)h2 | Unsafe.Add(ref starts, (int)(h3 >> 6)) >> (int)h3) & 1) != 0)
+            {
+                return i;
+            }
+        }
+
+        // At the last but one position only a two-character word fits.
+        if (i == n - 2)
+        {
+            var h2 = StartHash(Unsafe.Add(ref chars, i), Unsafe.Add(ref chars, i + 1), 0) >> shift;
+            if (((Unsafe.Add(ref starts, (int)(h2 >> 6)) >> (int)h2) & 1) != 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The hash of a word's first three characters, or of a two-character word's two (third 0); the bitset index is its top bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint StartHash(uint c0, uint c1, uint c2) => (c0 * 0x9E3779B1u) ^ (c1 * 0x7FEB352Du) ^ (c2 * 0x846CA68Bu);
+
+    private bool WalkExact<TSink>(ReadOnlySpan<char> text, int start, ref TSink sink, ref AllowedSpans allowed)
+        where TSink : IMatchSink, allows ref struct
+    {
+        // The first two characters lead straight to a depth-2 node (the root's children can have hundreds of
+        // children); below it the labels are the characters themselves.
+        ref readonly var pair = ref Pair(text[start], text[start + 1]);
+        if (pair.Key == 0)
         {
             return true;
         }
 
-        if (_nodes[node].Word >= 0 && !Accept(text, start, 2, _nodes[node].Word, ref allowed, ref sink))
+        if (pair.Word >= 0 && !Accept(text, start, 2, pair.Word, ref allowed, ref sink))
         {
             return false;
         }
 
-        var codes = _codes;
+        var (first, count) = (pair.FirstChild, pair.ChildCount);
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
         for (var j = start + 2; j < text.Length; j++)
         {
-            int code = codes[text[j]];
-            if (code == 0 || (node = Edge(node, code)) == 0)
+            var child = Child(first, count, text[j]);
+            if (child == 0)
             {
                 return true;
             }
 
-            if (_nodes[node].Word >= 0 && !Accept(text, start, j - start + 1, _nodes[node].Word, ref allowed, ref sink))
+            ref readonly var node = ref Unsafe.Add(ref nodes, child);
+            if (node.Word >= 0 && !Accept(text, start, j - start + 1, node.Word, ref allowed, ref sink))
             {
                 return false;
             }
+
+            (first, count) = (node.FirstChild, node.ChildCount);
         }
 
         return true;
     }
 
-    /// <summary>The depth-2 node of two leading characters (plain lists) or codes, or 0.</summary>
+    /// <summary>The slot of the depth-2 node of two leading codes (characters, for a list without normalisation); an empty slot (key 0) when none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Pair(uint first, uint second)
+    private ref readonly PairSlot Pair(uint first, uint second)
     {
         var key = (first << 16) | second;
         var pairs = _pairs;
         var mask = pairs.Length - 1;
         var i = (int)((key * 0x9E3779B97F4A7C15UL) >> _pairShift);
-        while (true)
+        while (pairs[i].Key != key && pairs[i].Key != 0)
         {
-            var slot = pairs[i];
-            if (slot == 0)
-            {
-                return 0;
-            }
-
-            if ((uint)slot == key)
-            {
-                return (int)(slot >> 32);
-            }
-
             i = (i + 1) & mask;
         }
+
+        return ref pairs[i];
     }
 
     private void SearchNormalized<TSink>(ReadOnlySpan<char> text, ref TSink sink, ref AllowedSpans allowed)
@@ -341,7 +400,7 @@ public sealed class SensitiveWordMatcher
         for (var i = 0; i < text.Length; i++)
         {
             int c0 = codes[text[i]];
-            if (c0 == 0 || c0 == Noise || _rootChild[c0] == 0 || !IsCandidate(text, i, c0))
+            if (c0 == 0 || c0 == Noise || !MayStart(text, i, c0))
             {
                 continue;
             }
@@ -351,6 +410,41 @@ public sealed class SensitiveWordMatcher
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a word can start at <paramref name="start"/>, never false where one does. When the next two characters
+    /// are word characters, each differing from the one before (no noise to skip, no repeat to collapse), they can
+    /// only be a word's second and third codes, so the bitset of the exact search decides; otherwise
+    /// <see cref="IsCandidate"/> looks past the noise and repeats.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool MayStart(ReadOnlySpan<char> text, int start, int c0)
+    {
+        if (start + 2 < text.Length && !_anySingle)
+        {
+            var codes = _codes;
+            int c1 = codes[text[start + 1]];
+            if (c1 != Noise && c1 != c0)
+            {
+                if (c1 == 0)
+                {
+                    return false;
+                }
+
+                int c2 = codes[text[start + 2]];
+                if (c2 != Noise && c2 != c1 && c2 != 0)
+                {
+                    var h2 = StartHash((uint)c0, (uint)c1, 0) >> _startShift;
+                    var h3 = StartHash((uint)c0, (uint)c1, (uint)c2) >> _startShift;
+                    return ((_starts[h2 >> 6] >> (int)h2 | _starts[h3 >> 6] >> (int)h3) & 1) != 0;
+                }
+
+                return HasBigram(c0, c1);
+            }
+        }
+
+        return IsCandidate(text, start, c0);
     }
 
     /// <summary>
@@ -396,7 +490,110 @@ public sealed class SensitiveWordMatcher
         return false;
     }
 
+    /// <summary>
+    /// The walk from a candidate start while the text can be in one trie node only: each code either leads to a child
+    /// or, with collapsing, repeats the node's own code. When it can do both (a word such as <c>哈哈</c>), the walk
+    /// starts again from the start tracking every node (<see cref="WalkNormalizedSet"/>), passing over the
+    /// occurrences already reported, which that walk finds first and in the same order.
+    /// </summary>
     private bool WalkNormalized<TSink>(ReadOnlySpan<char> text, int start, int c0, ref TSink sink, ref AllowedSpans allowed)
+        where TSink : IMatchSink, allows ref struct
+    {
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        ref readonly var root = ref Unsafe.Add(ref nodes, _rootChild[c0]);
+        if (root.Word >= 0 && !Accept(text, start, 1, root.Word, ref allowed, ref sink))
+        {
+            return false;
+        }
+
+        var (first, count, label) = (root.FirstChild, root.ChildCount, c0);
+        var reported = root.Word >= 0 ? 1 : 0;
+        var depth1 = true;
+        var codes = _codes;
+        var gap = 0;
+        for (var j = start + 1; j < text.Length; j++)
+        {
+            int code = codes[text[j]];
+            if (code == Noise)
+            {
+                if (++gap > _maxGap)
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (code == 0)
+            {
+                return true;
+            }
+
+            gap = 0;
+            int word;
+            if (depth1)
+            {
+                // The root's children can have hundreds of children: the two-code table finds the depth-2 node at once.
+                ref readonly var pair = ref Pair((uint)c0, (uint)code);
+                if (pair.Key == 0)
+                {
+                    if (_collapse && code == label)
+                    {
+                        continue;
+                    }
+
+                    return true;
+                }
+
+                if (_collapse && code == label)
+                {
+                    return WalkNormalizedSet(text, start, c0, reported, ref sink, ref allowed);
+                }
+
+                (first, count, word, depth1) = (pair.FirstChild, pair.ChildCount, pair.Word, false);
+            }
+            else
+            {
+                var child = Child(first, count, code);
+                if (child == 0)
+                {
+                    if (_collapse && code == label)
+                    {
+                        continue;
+                    }
+
+                    return true;
+                }
+
+                if (_collapse && code == label)
+                {
+                    return WalkNormalizedSet(text, start, c0, reported, ref sink, ref allowed);
+                }
+
+                ref readonly var node = ref Unsafe.Add(ref nodes, child);
+                (first, count, word) = (node.FirstChild, node.ChildCount, node.Word);
+            }
+
+            label = code;
+            if (word >= 0)
+            {
+                reported++;
+                if (!Accept(text, start, j - start + 1, word, ref allowed, ref sink))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The walk from a candidate start tracking the set of trie nodes the text can be in; the first
+    /// <paramref name="skip"/> occurrences were reported by <see cref="WalkNormalized"/> already.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool WalkNormalizedSet<TSink>(ReadOnlySpan<char> text, int start, int c0, int skip, ref TSink sink, ref AllowedSpans allowed)
         where TSink : IMatchSink, allows ref struct
     {
         // The live trie nodes: usually one or two, but runs of a repeated character keep a chain of them alive, so
@@ -411,7 +608,7 @@ public sealed class SensitiveWordMatcher
             if (first >= 0)
             {
                 reported.Add(first);
-                if (!Accept(text, start, 1, first, ref allowed, ref sink))
+                if (skip-- <= 0 && !Accept(text, start, 1, first, ref allowed, ref sink))
                 {
                     return false;
                 }
@@ -450,14 +647,14 @@ public sealed class SensitiveWordMatcher
                         if (word >= 0 && !reported.Contains(word))
                         {
                             reported.Add(word);
-                            if (!Accept(text, start, j - start + 1, word, ref allowed, ref sink))
+                            if (skip-- <= 0 && !Accept(text, start, j - start + 1, word, ref allowed, ref sink))
                             {
                                 return false;
                             }
                         }
                     }
 
-                    if (_collapse && _label[node] == code && !next.Contains(node))
+                    if (_collapse && _nodes[node].Label == code && !next.Contains(node))
                     {
                         next.Add(node);
                     }
@@ -526,17 +723,24 @@ public sealed class SensitiveWordMatcher
         return (_bigrams[h >> 6] & (1UL << (int)(h & 63))) != 0;
     }
 
-    /// <summary>The child of a node by code, or 0: the children of a node are consecutive nodes, their labels one short run.</summary>
+    /// <summary>
+    /// The child of a node by code, or 0: the children of a node are consecutive nodes in label order, so the labels
+    /// read are those of the nodes the walk goes on to (one cache line for a few children). Node indexes are in range
+    /// by construction, so the bounds checks are skipped.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Edge(int node, int code)
+    private int Edge(int node, int code) => Child(_nodes[node].FirstChild, _nodes[node].ChildCount, code);
+
+    /// <summary>The child with label <paramref name="code"/> among the <paramref name="count"/> nodes from <paramref name="first"/>, or 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Child(int first, int count, int code)
     {
-        ref readonly var n = ref _nodes[node];
-        int lo = n.FirstChild, hi = n.FirstChild + n.ChildCount - 1;
-        ref var labels = ref MemoryMarshal.GetArrayDataReference(_label);
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        int lo = first, hi = first + count - 1;
         while (hi - lo > 7)
         {
             var mid = (lo + hi) >>> 1;
-            if (Unsafe.Add(ref labels, mid) < code)
+            if (Unsafe.Add(ref nodes, mid).Label < code)
             {
                 lo = mid + 1;
             }
@@ -548,7 +752,7 @@ public sealed class SensitiveWordMatcher
 
         for (; lo <= hi; lo++)
         {
-            if (Unsafe.Add(ref labels, lo) == code)
+            if (Unsafe.Add(ref nodes, lo).Label == code)
             {
                 return lo;
             }
@@ -557,8 +761,14 @@ public sealed class SensitiveWordMatcher
         return 0;
     }
 
-    /// <summary>A trie node; nodes are numbered breadth first, so the shallow nodes most walks visit sit together.</summary>
-    private readonly record struct Node(int FirstChild, int ChildCount, int Word);
+    /// <summary>
+    /// A trie node (16 bytes, four to a cache line); nodes are numbered breadth first, so the shallow nodes most walks
+    /// visit sit together. <see cref="Label"/> is the code of the edge into the node.
+    /// </summary>
+    private readonly record struct Node(int FirstChild, int ChildCount, int Word, int Label);
+
+    /// <summary>A slot of the two-code table: the key (first code &lt;&lt; 16 | second, 0 for an empty slot) and its depth-2 node's children and word.</summary>
+    private readonly record struct PairSlot(uint Key, int FirstChild, int ChildCount, int Word);
 
     // ---- Sinks: what a search does with each occurrence (return false to stop)
 
@@ -718,12 +928,14 @@ public sealed class SensitiveWordMatcher
         public readonly ushort[] Codes = new ushort[char.MaxValue + 1];
         public readonly int[] RootChild;
         public readonly Node[] Nodes;
-        public readonly ushort[] Labels;
         public readonly ulong[] Bigrams;
         public readonly int BigramShift;
         public readonly bool[] Single;
-        public readonly ulong[] Pairs;
+        public readonly PairSlot[] Pairs;
         public readonly int PairShift;
+        public readonly bool Exact;
+        public readonly ulong[] Starts;
+        public readonly int StartShift;
         public readonly List<string> Words = [];
         public readonly List<string> Categories = [];
 
@@ -758,15 +970,20 @@ public sealed class SensitiveWordMatcher
                 }
             }
 
-            // The alphabet: each folded character any word uses gets a code from 1.
+            // The alphabet: each folded character any word uses gets a code from 1. Without normalisation each
+            // character is its own code (unless a word holds one of the two the codes reserve), so the search reads
+            // the text's characters as codes.
+            Exact = Normalization.IsNone && !normalizedWords.Any(w => w.AsSpan().ContainsAny('\0', (char)Noise));
             var alphabet = new Dictionary<char, ushort>();
             foreach (var c in normalizedWords.SelectMany(w => w))
             {
                 if (!alphabet.ContainsKey(c))
                 {
-                    alphabet[c] = checked((ushort)(alphabet.Count + 1));
+                    alphabet[c] = Exact ? c : checked((ushort)(alphabet.Count + 1));
                 }
             }
+
+            var maxCode = Exact ? char.MaxValue - 1 : alphabet.Count;
 
             for (var i = 0; i <= char.MaxValue; i++)
             {
@@ -793,17 +1010,17 @@ public sealed class SensitiveWordMatcher
                 temp.Add(codes, word);
             }
 
-            (Nodes, Labels, RootChild) = temp.Number(alphabet.Count);
-            Single = new bool[alphabet.Count + 1];
+            (Nodes, RootChild) = temp.Number(maxCode);
+            Single = new bool[maxCode + 1];
             var bigramBits = Math.Clamp(BitOperations.Log2((uint)Math.Max(1, normalizedWords.Count)) + 6, 12, 22);
             Bigrams = new ulong[(1 << bigramBits) / 64];
             BigramShift = 32 - bigramBits;
-            // Without noise skipping and repeat collapsing the bitset is keyed by the folded characters themselves
-            // (folding off, the raw ones), so the search reads no code table to test a position.
-            var byChars = !Normalization.SkipNoise && !Normalization.CollapseRepeats;
-            var pairBits = Math.Max(4, BitOperations.Log2((uint)Math.Max(16, coded.Length * 2)) + 1);
-            Pairs = new ulong[1 << pairBits];
+            var pairBits = Math.Max(4, BitOperations.Log2((uint)Math.Max(16, CountPrefixes(coded, 2))) + 1);
+            Pairs = new PairSlot[1 << pairBits];
             PairShift = 64 - pairBits;
+            var startBits = Math.Clamp(BitOperations.Log2((uint)Math.Max(1, CountPrefixes(coded, 3))) + StartBitsPerPrefix, 12, 24);
+            Starts = new ulong[(1 << startBits) / 64];
+            StartShift = 32 - startBits;
             for (var w = 0; w < coded.Length; w++)
             {
                 var (codes, word) = coded[w];
@@ -813,11 +1030,28 @@ public sealed class SensitiveWordMatcher
                     continue;
                 }
 
-                var (first, second) = byChars ? (normalizedWords[word][0], normalizedWords[word][1]) : (codes[0], codes[1]);
+                var (first, second) = (codes[0], codes[1]);
                 var h = (((uint)first * 0x9E3779B1u) ^ ((uint)second * 0x7FEB352Du)) >> BigramShift;
                 Bigrams[h >> 6] |= 1UL << (int)(h & 63);
-                AddPair(((uint)first << 16) | second, Depth2(codes));
+                var start = StartHash(first, second, codes.Length == 2 ? 0u : codes[2]) >> StartShift;
+                Starts[start >> 6] |= 1UL << (int)(start & 63);
+                AddPair(((uint)first << 16) | second, Nodes[Depth2(codes)]);
             }
+        }
+
+        /// <summary>Distinct prefixes of <paramref name="length"/> codes (whole words when shorter) of words sorted by code.</summary>
+        private static int CountPrefixes((string Codes, int Word)[] sorted, int length)
+        {
+            var count = 0;
+            for (var w = 0; w < sorted.Length; w++)
+            {
+                if (w == 0 || !sorted[w].Codes.AsSpan(0, Math.Min(length, sorted[w].Codes.Length)).SequenceEqual(sorted[w - 1].Codes.AsSpan(0, Math.Min(length, sorted[w - 1].Codes.Length))))
+                {
+                    count++;
+                }
+            }
+
+            return count;
         }
 
         private int Depth2(string codes)
@@ -826,7 +1060,7 @@ public sealed class SensitiveWordMatcher
             var n = Nodes[node];
             for (var i = n.FirstChild; i < n.FirstChild + n.ChildCount; i++)
             {
-                if (Labels[i] == codes[1])
+                if (Nodes[i].Label == codes[1])
                 {
                     return i;
                 }
@@ -835,13 +1069,13 @@ public sealed class SensitiveWordMatcher
             throw new InvalidOperationException("A word's depth-2 node is missing from the trie.");
         }
 
-        private void AddPair(uint key, int node)
+        private void AddPair(uint key, Node node)
         {
             var mask = Pairs.Length - 1;
             var i = (int)((key * 0x9E3779B97F4A7C15UL) >> PairShift);
-            while (Pairs[i] != 0)
+            while (Pairs[i].Key != 0)
             {
-                if ((uint)Pairs[i] == key)
+                if (Pairs[i].Key == key)
                 {
                     return;
                 }
@@ -849,7 +1083,7 @@ public sealed class SensitiveWordMatcher
                 i = (i + 1) & mask;
             }
 
-            Pairs[i] = key | ((ulong)node << 32);
+            Pairs[i] = new PairSlot(key, node.FirstChild, node.ChildCount, node.Word);
         }
     }
 
@@ -896,7 +1130,7 @@ public sealed class SensitiveWordMatcher
         }
 
         /// <summary>Numbers the nodes breadth first (the root 0) so each node's children are consecutive.</summary>
-        public (Node[] Nodes, ushort[] Labels, int[] RootChild) Number(int alphabetSize)
+        public (Node[] Nodes, int[] RootChild) Number(int alphabetSize)
         {
             var order = new List<int>(_nodes.Count) { 0 };
             var newId = new int[_nodes.Count];
@@ -910,7 +1144,6 @@ public sealed class SensitiveWordMatcher
             }
 
             var nodes = new Node[order.Count];
-            var labels = new ushort[order.Count];
             for (var i = 0; i < order.Count; i++)
             {
                 var old = _nodes[order[i]];
@@ -920,8 +1153,7 @@ public sealed class SensitiveWordMatcher
                     count++;
                 }
 
-                nodes[i] = new Node(old.FirstChild >= 0 ? newId[old.FirstChild] : 0, count, old.Word);
-                labels[i] = old.Label;
+                nodes[i] = new Node(old.FirstChild >= 0 ? newId[old.FirstChild] : 0, count, old.Word, old.Label);
             }
 
             var rootChild = new int[alphabetSize + 1];
@@ -930,7 +1162,7 @@ public sealed class SensitiveWordMatcher
                 rootChild[_nodes[child].Label] = newId[child];
             }
 
-            return (nodes, labels, rootChild);
+            return (nodes, rootChild);
         }
     }
 }

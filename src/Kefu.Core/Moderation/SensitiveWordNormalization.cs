@@ -59,6 +59,9 @@ public sealed record SensitiveWordNormalization
     /// </summary>
     public bool CollapseRepeats { get; init; } = true;
 
+    /// <summary>Whether every normalisation is off, so words match the text character for character.</summary>
+    internal bool IsNone => !IgnoreCase && !FoldWidth && !TraditionalToSimplified && !SkipNoise && !CollapseRepeats;
+
     /// <summary>Throws <see cref="KefuValidationException"/> naming the first bad setting.</summary>
     public void Validate()
     {

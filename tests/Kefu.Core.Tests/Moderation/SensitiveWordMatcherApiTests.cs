@@ -173,6 +173,18 @@ public class SensitiveWordMatcherApiTests
     }
 
     [Fact]
+    public void Folding_AppliesToTheText_WhenNoiseSkippingAndRepeatCollapsingAreOff()
+    {
+        // Folding on, noise and repeats off: the text is folded like the words (it used to be read raw, so "SB"
+        // missed the listed "sb").
+        var matcher = SensitiveWordMatcher.Compile(["sb", "敏感词"], SensitiveWordNormalization.Default with { SkipNoise = false, CollapseRepeats = false });
+
+        Assert.Equal([new SensitiveWordMatch("sb", "", 2, 2), new SensitiveWordMatch("敏感词", "", 7, 3)], matcher.FindAll("好的SB，还有敏感詞"));
+        Assert.True(matcher.ContainsAny("ＳＢ"));
+        Assert.False(matcher.ContainsAny("S B"));
+    }
+
+    [Fact]
     public void WordsThatAreEmptyOrOnlyNoise_AreDropped()
     {
         string[] words = ["", "**", " - ", "😀", "敏感"];
