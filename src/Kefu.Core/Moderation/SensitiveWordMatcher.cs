@@ -506,36 +506,41 @@ public sealed class SensitiveWordMatcher
             return true;
         }
 
-        var codes = _codes;
-        var gap = 0;
-        for (var j = start + 1; j < text.Length; j++)
+        for (var j = start + 1; NextCode(text, ref j) is var code and not 0; j++)
         {
-            int code = codes[text[j]];
-            if (code == Noise)
+            if (code != c0 || !_collapse || HasBigram(c0, c0))
             {
-                if (++gap > _maxGap)
-                {
-                    return false;
-                }
-
-                continue;
+                return HasBigram(c0, code);
             }
-
-            if (code == 0)
-            {
-                return false;
-            }
-
-            if (code == c0 && _collapse && !HasBigram(c0, c0))
-            {
-                gap = 0;
-                continue;
-            }
-
-            return HasBigram(c0, code);
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The code of the first word character from <paramref name="j"/> on, which <paramref name="j"/> is moved to,
+    /// skipping at most the maximum gap of noise characters; 0 when the text ends, the gap is longer, or a character
+    /// no word contains comes first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NextCode(ReadOnlySpan<char> text, ref int j)
+    {
+        var codes = _codes;
+        for (var gap = 0; j < text.Length; j++)
+        {
+            int code = codes[text[j]];
+            if (code != Noise)
+            {
+                return code;
+            }
+
+            if (++gap > _maxGap)
+            {
+                return 0;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>
@@ -557,27 +562,8 @@ public sealed class SensitiveWordMatcher
         var (first, count, label) = (root.FirstChild, root.ChildCount, c0);
         var reported = root.Word >= 0 ? 1 : 0;
         var depth1 = true;
-        var codes = _codes;
-        var gap = 0;
-        for (var j = start + 1; j < text.Length; j++)
+        for (var j = start + 1; NextCode(text, ref j) is var code and not 0; j++)
         {
-            int code = codes[text[j]];
-            if (code == Noise)
-            {
-                if (++gap > _maxGap)
-                {
-                    return true;
-                }
-
-                continue;
-            }
-
-            if (code == 0)
-            {
-                return true;
-            }
-
-            gap = 0;
             int word;
             if (depth1)
             {
@@ -662,27 +648,8 @@ public sealed class SensitiveWordMatcher
                 }
             }
 
-            var codes = _codes;
-            var gap = 0;
-            for (var j = start + 1; j < text.Length && active.Count > 0; j++)
+            for (var j = start + 1; active.Count > 0 && NextCode(text, ref j) is var code and not 0; j++)
             {
-                int code = codes[text[j]];
-                if (code == Noise)
-                {
-                    if (++gap > _maxGap)
-                    {
-                        break;
-                    }
-
-                    continue;
-                }
-
-                if (code == 0)
-                {
-                    break;
-                }
-
-                gap = 0;
                 next.Clear();
                 for (var k = 0; k < active.Count; k++)
                 {
