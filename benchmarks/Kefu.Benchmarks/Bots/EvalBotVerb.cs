@@ -21,6 +21,7 @@ internal sealed class EvalBotVerb(TextWriter output, TextWriter error) : IVerb
         Flag.Text("test", "the rows to answer: CSV with columns text and category", "a .csv file path") with { IsRequired = true },
         Flag.Text("oos-label", "the category that means out of scope (training rows with it form a rule; a question is rejected when that rule is best or the confidence is below a threshold chosen by cross-validation on the training rows); default none", "a category name"),
         Flag.Int("folds", "the folds of the cross-validation choosing the out-of-scope threshold; default 5; only with --oos-label", 2, 10),
+        Flag.Double("max-in-scope-loss", "the in-scope accuracy the out-of-scope threshold may cost in the cross-validation (it rejects the most out-of-scope rows within it); default 0.005; only with --oos-label", 0, 1),
         Flag.Int("seed", "the seed of the shuffle dealing training rows into folds; default 1", int.MinValue, int.MaxValue),
     ];
 
@@ -54,9 +55,9 @@ internal sealed class EvalBotVerb(TextWriter output, TextWriter error) : IVerb
             }
         }
 
-        if (!flags.Has("oos-label") && flags.Has("folds"))
+        if (!flags.Has("oos-label") && (flags.Has("folds") || flags.Has("max-in-scope-loss")))
         {
-            return Task.FromResult(VerbTable.UsageError(this, "--folds is used only with --oos-label.", error));
+            return Task.FromResult(VerbTable.UsageError(this, "--folds and --max-in-scope-loss are used only with --oos-label.", error));
         }
 
         var total = Stopwatch.StartNew();
@@ -76,6 +77,7 @@ internal sealed class EvalBotVerb(TextWriter output, TextWriter error) : IVerb
         {
             OosLabel = flags.Has("oos-label") ? flags.GetText("oos-label", string.Empty) : null,
             Folds = flags.GetInt("folds", 5),
+            MaxInScopeLoss = flags.GetDouble("max-in-scope-loss", 0.005),
             Seed = flags.GetInt("seed", 1),
         };
         if (options.OosLabel is { } label && (train.All(r => r.Category != label) || train.All(r => r.Category == label)))
@@ -108,11 +110,17 @@ internal sealed class EvalBotVerb(TextWriter output, TextWriter error) : IVerb
             output.WriteLine(string.Create(c,
                 $"out of scope: label '{o.Label}'; threshold {o.Threshold:F4} chosen by {options.Folds}-fold cross-validation on the training rows alone (seed {options.Seed}),"));
             output.WriteLine(string.Create(c,
-                $"  maximising (in-scope accuracy + oos recall) / 2 = {o.CrossValidationScore:F4} there (in-scope {o.CrossValidationInScopeAccuracy:F4}, oos recall {o.CrossValidationOosRecall:F4})"));
+                $"  rejecting the most oos rows there at an in-scope accuracy loss of at most {o.MaxInScopeLoss:F4}: in-scope {o.CrossValidationInScopeAccuracyAtZero:F4} at 0 -> {o.CrossValidationInScopeAccuracy:F4}, oos recall {o.CrossValidationOosRecall:F4}"));
             output.WriteLine(string.Create(c, $"  test: {o.InScopeCount:N0} in scope, {o.OosCount:N0} out of scope"));
             output.WriteLine("                     threshold   in-scope accuracy   oos recall   accuracy (oos a class)");
             output.WriteLine(string.Create(c, $"  chosen             {o.Threshold,9:F4}   {o.InScopeAccuracy,17:F4}   {o.OosRecall,10:F4}   {r.Accuracy,22:F4}"));
             output.WriteLine(string.Create(c, $"  zero (comparison)  {0.0,9:F4}   {o.InScopeAccuracyAtZero,17:F4}   {o.OosRecallAtZero,10:F4}   {o.AccuracyAtZero,22:F4}"));
+            foreach (var p in o.OtherLosses)
+            {
+                output.WriteLine(string.Create(c,
+                    $"  loss <= {p.MaxInScopeLoss,-6:F3}       {p.Threshold,9:F4}   {p.InScopeAccuracy,17:F4}   {p.OosRecall,10:F4}   (cross-validation: in-scope {p.CrossValidationInScopeAccuracy:F4}, oos recall {p.CrossValidationOosRecall:F4})"));
+            }
+
             output.WriteLine(string.Create(c, $"  in-scope top-3 at the chosen threshold {o.InScopeTop3:F4}; over all rows, oos a class: accuracy {r.Accuracy:F4}, top-3 {r.Top3:F4}"));
         }
         else

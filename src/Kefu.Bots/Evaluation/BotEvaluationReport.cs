@@ -74,12 +74,16 @@ public sealed record OutOfScopeReport
 
     /// <summary>
     /// The confidence threshold chosen on the training rows alone by k-fold cross-validation: a question whose best
-    /// confidence is below it is rejected as out of scope.
+    /// confidence is below it is rejected as out of scope. It rejects the most out-of-scope rows the cross-validation
+    /// allows at an in-scope accuracy loss of at most <see cref="MaxInScopeLoss"/>.
     /// </summary>
     public required double Threshold { get; init; }
 
-    /// <summary>In the cross-validation at <see cref="Threshold"/>: the mean of in-scope accuracy and out-of-scope recall, the figure the threshold maximises.</summary>
-    public required double CrossValidationScore { get; init; }
+    /// <summary>The in-scope accuracy the threshold could cost in the cross-validation (<see cref="BotEvaluationOptions.MaxInScopeLoss"/>).</summary>
+    public required double MaxInScopeLoss { get; init; }
+
+    /// <summary>In the cross-validation at threshold 0: in-scope accuracy, from which <see cref="MaxInScopeLoss"/> is counted.</summary>
+    public required double CrossValidationInScopeAccuracyAtZero { get; init; }
 
     /// <summary>In the cross-validation at <see cref="Threshold"/>: in-scope accuracy (a rejected in-scope row counts as wrong).</summary>
     public required double CrossValidationInScopeAccuracy { get; init; }
@@ -110,4 +114,17 @@ public sealed record OutOfScopeReport
 
     /// <summary><see cref="BotEvaluationReport.Accuracy"/> at threshold 0, for comparison.</summary>
     public required double AccuracyAtZero { get; init; }
+
+    /// <summary>For comparison, the thresholds the same cross-validation gives at other allowed losses (0, 0.005, 0.01, 0.02, 0.05 and 0.1 but <see cref="MaxInScopeLoss"/>) and what they give.</summary>
+    public IReadOnlyList<OosOperatingPoint> OtherLosses { get; init; } = [];
 }
+
+/// <summary>A threshold the out-of-scope cross-validation gives at an allowed in-scope accuracy loss, and what it gives there and on the test rows.</summary>
+/// <param name="MaxInScopeLoss">The allowed loss of in-scope accuracy in the cross-validation.</param>
+/// <param name="Threshold">The threshold chosen.</param>
+/// <param name="CrossValidationInScopeAccuracy">In-scope accuracy at it in the cross-validation.</param>
+/// <param name="CrossValidationOosRecall">Out-of-scope recall at it in the cross-validation.</param>
+/// <param name="InScopeAccuracy">In-scope accuracy at it on the test rows.</param>
+/// <param name="OosRecall">Out-of-scope recall at it on the test rows.</param>
+public sealed record OosOperatingPoint(double MaxInScopeLoss, double Threshold, double CrossValidationInScopeAccuracy, double CrossValidationOosRecall,
+    double InScopeAccuracy, double OosRecall);

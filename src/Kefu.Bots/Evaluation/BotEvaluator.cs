@@ -17,12 +17,17 @@ public static class BotEvaluator
     private const int WarmUpQuestions = 200;
     private const int MaxConfusions = 20;
 
+    /// <summary>The other in-scope accuracy losses whose thresholds the out-of-scope report shows for comparison.</summary>
+    private static readonly double[] OtherLosses = [0, 0.005, 0.01, 0.02, 0.05, 0.1];
+
     /// <summary>
     /// Builds the rules from <paramref name="train"/>, answers every row of <paramref name="test"/> and reports accuracy,
     /// top-3 accuracy, errors per category, the most frequent confusions, the build time and the latency of one match.
     /// With <see cref="BotEvaluationOptions.OosLabel"/> it first chooses a confidence threshold by k-fold
     /// cross-validation on <paramref name="train"/> alone (nothing of <paramref name="test"/> is used to tune) and
-    /// reports out-of-scope recall and in-scope accuracy at it and at 0.
+    /// reports out-of-scope recall and in-scope accuracy at it and at 0. The threshold rejects as many out-of-scope
+    /// rows as it can while the cross-validated in-scope accuracy stays within <see cref="BotEvaluationOptions.MaxInScopeLoss"/>
+    /// of its value at 0.
     /// </summary>
     /// <param name="train">The rows the rules are built from; with an out-of-scope label, some must carry it and some not.</param>
     /// <param name="test">The rows answered.</param>
@@ -57,7 +62,8 @@ public static class BotEvaluator
         }
 
         var categories = train.Select(r => r.Category).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        OosThreshold? chosen = oos is null ? null : ChooseThreshold(train, categories, oos, matcher, options, cancellationToken);
+        var crossValidation = oos is null ? ((OosThreshold, List<OosSample>)?)null : ChooseThreshold(train, categories, oos, matcher, options, cancellationToken);
+        OosThreshold? chosen = crossValidation?.Item1;
 
         var watch = Stopwatch.StartNew();
         var index = KnowledgeIndex.Build(Rules(train, categories), matcher, cancellationToken: cancellationToken);
@@ -95,7 +101,7 @@ public static class BotEvaluator
             BuildTime = buildTime,
             MedianLatency = Thresholds.Percentile(latencies, 0.5),
             P99Latency = Thresholds.Percentile(latencies, 0.99),
-            OutOfScope = chosen is not { } threshold ? null : OutOfScopeOf(test, matches, categories, oos!, threshold, scored),
+            OutOfScope = chosen is not { } threshold ? null : OutOfScopeOf(test, matches, categories, oos!, threshold, options.MaxInScopeLoss, scored, crossValidation!.Value.Item2),
         };
     }
 
@@ -123,7 +129,7 @@ public static class BotEvaluator
     /// Deals the training rows into folds (stratified: each category's rows shuffled and dealt in turn), builds on all
     /// folds but one, matches the held-out one, and picks the threshold over all held-out predictions.
     /// </summary>
-    private static OosThreshold ChooseThreshold(IReadOnlyList<LabelledText> train, string[] categories, string oos, IQuestionMatcher matcher,
+    private static (OosThreshold Chosen, List<OosSample> Samples) ChooseThreshold(IReadOnlyList<LabelledText> train, string[] categories, string oos, IQuestionMatcher matcher,
         BotEvaluationOptions options, CancellationToken cancellationToken)
     {
         var folds = options.Folds;
@@ -155,7 +161,7 @@ public static class BotEvaluator
             }
         }
 
-        return Thresholds.BestOutOfScope(samples);
+        return (Thresholds.BestOutOfScope(samples, options.MaxInScopeLoss), samples);
     }
 
     /// <summary>The predictions at a threshold: top-1 for every row, and accuracy and top-3 accuracy overall and in scope.</summary>
@@ -205,15 +211,23 @@ public static class BotEvaluator
         return new Scored(predicted, Ratio(right, test.Count), Ratio(top3, test.Count), Ratio(inRight, inScope), Ratio(inTop3, inScope), Ratio(oosRejected, oosCount));
     }
 
-    private static OutOfScopeReport OutOfScopeOf(IReadOnlyList<LabelledText> test, KnowledgeMatch[] matches, string[] categories, string oos, OosThreshold chosen, Scored atChosen)
+    private static OutOfScopeReport OutOfScopeOf(IReadOnlyList<LabelledText> test, KnowledgeMatch[] matches, string[] categories, string oos, OosThreshold chosen, double maxInScopeLoss, Scored atChosen,
+        List<OosSample> samples)
     {
+        var others = OtherLosses.Where(l => l != maxInScopeLoss).Select(loss =>
+        {
+            var at = Thresholds.BestOutOfScope(samples, loss);
+            var scored = Score(test, matches, categories, oos, at.Threshold);
+            return new OosOperatingPoint(loss, at.Threshold, at.InScopeAccuracy, at.OosRecall, scored.InScopeAccuracy, scored.OosRecall);
+        });
         var atZero = Score(test, matches, categories, oos, 0);
         var oosCount = test.Count(r => r.Category == oos);
         return new OutOfScopeReport
         {
             Label = oos,
             Threshold = chosen.Threshold,
-            CrossValidationScore = chosen.Score,
+            MaxInScopeLoss = maxInScopeLoss,
+            CrossValidationInScopeAccuracyAtZero = chosen.InScopeAccuracyAtZero,
             CrossValidationInScopeAccuracy = chosen.InScopeAccuracy,
             CrossValidationOosRecall = chosen.OosRecall,
             InScopeCount = test.Count - oosCount,
@@ -224,6 +238,7 @@ public static class BotEvaluator
             InScopeAccuracyAtZero = atZero.InScopeAccuracy,
             OosRecallAtZero = atZero.OosRecall,
             AccuracyAtZero = atZero.Accuracy,
+            OtherLosses = [.. others],
         };
     }
 

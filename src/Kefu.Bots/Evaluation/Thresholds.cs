@@ -7,19 +7,22 @@ namespace Kefu.Bots.Evaluation;
 /// <param name="Right">Whether the best rule is the row's category.</param>
 internal readonly record struct OosSample(double Confidence, bool IsOos, bool Rejected, bool Right);
 
-/// <summary>A threshold and what it gives: the objective, and in-scope accuracy and out-of-scope recall.</summary>
-internal readonly record struct OosThreshold(double Threshold, double Score, double InScopeAccuracy, double OosRecall);
+/// <summary>A threshold and what it gives: in-scope accuracy and out-of-scope recall, and in-scope accuracy at threshold 0 for comparison.</summary>
+internal readonly record struct OosThreshold(double Threshold, double InScopeAccuracy, double OosRecall, double InScopeAccuracyAtZero);
 
 /// <summary>Threshold searches and ranking figures of the evaluators.</summary>
 internal static class Thresholds
 {
     /// <summary>
-    /// The confidence threshold maximising the mean of in-scope accuracy (an in-scope row is right when not rejected and
-    /// its best rule is its category) and out-of-scope recall (an out-of-scope row is right when rejected), a row being
-    /// rejected when <see cref="OosSample.Rejected"/> or its confidence is below the threshold. Candidates are 0 and
-    /// the midpoints between consecutive distinct confidences; ties go to the lowest.
+    /// The confidence threshold rejecting the most out-of-scope rows (an out-of-scope row is right when rejected) while
+    /// in-scope accuracy (an in-scope row is right when not rejected and its best rule is its category) stays at least
+    /// its value at threshold 0 minus <paramref name="maxInScopeLoss"/>; a row is rejected when
+    /// <see cref="OosSample.Rejected"/> or its confidence is below the threshold. Answering in-scope questions is what a
+    /// robot is for, so the loss it may take is bounded rather than traded one for one against recall. Candidates are 0
+    /// and the midpoints between consecutive distinct confidences; ties go to the lowest.
     /// </summary>
-    public static OosThreshold BestOutOfScope(IReadOnlyList<OosSample> samples)
+    /// <exception cref="ArgumentException">The samples lack in-scope or out-of-scope rows.</exception>
+    public static OosThreshold BestOutOfScope(IReadOnlyList<OosSample> samples, double maxInScopeLoss)
     {
         var inScope = samples.Count(s => !s.IsOos);
         var oos = samples.Count - inScope;
@@ -31,7 +34,11 @@ internal static class Thresholds
         var sorted = samples.OrderBy(s => s.Confidence).ToArray();
         var right = samples.Count(s => !s.IsOos && !s.Rejected && s.Right);
         var rejected = samples.Count(s => s.IsOos && s.Rejected);
-        OosThreshold Make(double threshold) => new(threshold, ((double)right / inScope + (double)rejected / oos) / 2, (double)right / inScope, (double)rejected / oos);
+        var atZero = (double)right / inScope;
+
+        // Compared in rows, not ratios, so that a loss of exactly the allowance is allowed whatever the rounding.
+        var leastRight = (int)Math.Ceiling((atZero - maxInScopeLoss) * inScope - 1e-9);
+        OosThreshold Make(double threshold) => new(threshold, (double)right / inScope, (double)rejected / oos, atZero);
         var best = Make(0);
         var i = 0;
         while (i < sorted.Length)
@@ -56,13 +63,14 @@ internal static class Thresholds
                 }
             }
 
-            if (i < sorted.Length)
+            if (right < leastRight)
             {
-                var candidate = Make((confidence + sorted[i].Confidence) / 2);
-                if (candidate.Score > best.Score)
-                {
-                    best = candidate;
-                }
+                break;
+            }
+
+            if (i < sorted.Length && (double)rejected / oos > best.OosRecall)
+            {
+                best = Make((confidence + sorted[i].Confidence) / 2);
             }
         }
 

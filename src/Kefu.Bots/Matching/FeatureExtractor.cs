@@ -3,7 +3,8 @@ namespace Kefu.Bots.Matching;
 /// <summary>
 /// Turns a normalised question into hashed features: for Chinese (and other scripts written without spaces) character
 /// unigrams, bigrams and trigrams; for English and other spaced scripts lightly stemmed words, word bigrams and
-/// character 2- to 5-grams of each word with its boundaries marked. Allocates nothing: features go to a caller's list.
+/// character 2- to 5-grams of each word with its boundaries marked. Each feature carries its block (<see cref="IsCharBlock"/>),
+/// so that the words and the characters within words can be weighted apart. Allocates nothing: features go to a caller's list.
 /// </summary>
 internal static class FeatureExtractor
 {
@@ -49,7 +50,7 @@ internal static class FeatureExtractor
             var word = Stem(normal[wordStart..i]);
             var wordHash = Hash(Word, word);
             features.Add(wordHash);
-            var bigram = previousWord != 0 ? Mix(Mix(WordBigram, previousWord), wordHash) : 0;
+            var bigram = previousWord != 0 ? Mix(Mix(WordBigram, previousWord), wordHash) & ~CharBlockBit : 0;
             if (bigram != 0)
             {
                 features.Add(bigram);
@@ -142,8 +143,17 @@ internal static class FeatureExtractor
             h = (h ^ c) * Prime;
         }
 
-        return Finish(h);
+        var f = Finish(h);
+        return family == WordGram ? f | CharBlockBit : f & ~CharBlockBit;
     }
+
+    /// <summary>
+    /// The top bit of a feature marks the character block (n-grams within words); clear marks the word block (words,
+    /// word bigrams, and CJK n-grams, which are Chinese's words).
+    /// </summary>
+    internal const ulong CharBlockBit = 1UL << 63;
+
+    internal static bool IsCharBlock(ulong feature) => (feature & CharBlockBit) != 0;
 
     private static ulong Mix(ulong h, ulong value) => Finish((h ^ value) * Prime);
 

@@ -32,7 +32,7 @@ public sealed record NgramMatcherOptions
 
 /// <summary>
 /// Kefu's statistical matcher (B4): TF-IDF over character n-grams (Chinese) and words, word bigrams and character
-/// n-grams within words (English); nearest questions through an inverted index, and, for up to
+/// n-grams within words (English), the words and the n-grams within words normalised apart and weighing the same; nearest questions through an inverted index, and, for up to
 /// <see cref="NgramMatcherOptions.MaxClassifierRules"/> rules, a one-vs-rest linear SVM trained by dual coordinate
 /// descent. Trains from the rules' questions alone.
 /// </summary>
@@ -131,6 +131,7 @@ internal sealed class NgramIndex : IQuestionIndex
 {
     private readonly Dictionary<ulong, int> _vocabulary;
     private readonly float[] _idf;
+    private readonly bool[] _charBlock;
     private readonly long[] _ruleIds;
     private readonly int[] _docRule;
     private readonly Postings _questions;
@@ -140,12 +141,13 @@ internal sealed class NgramIndex : IQuestionIndex
     private readonly double _neighbourWeight;
     private readonly Calibration _calibration;
 
-    private NgramIndex(Dictionary<ulong, int> vocabulary, float[] idf, long[] ruleIds, int[] docRule, Postings questions, Postings centroids,
+    private NgramIndex(Dictionary<ulong, int> vocabulary, float[] idf, bool[] charBlock, long[] ruleIds, int[] docRule, Postings questions, Postings centroids,
         LinearModel? model, double neighbourWeight, Calibration calibration)
     {
         _centroids = centroids;
         _vocabulary = vocabulary;
         _idf = idf;
+        _charBlock = charBlock;
         _ruleIds = ruleIds;
         _docRule = docRule;
         _questions = questions;
@@ -166,6 +168,7 @@ internal sealed class NgramIndex : IQuestionIndex
     {
         var vocabulary = new Dictionary<ulong, int>();
         var df = new List<int>();
+        var charBlock = new List<bool>();
         var ruleIndex = new Dictionary<long, int>();
         var ruleIds = new List<long>();
         var docFeatures = new List<(int Id, int Count)[]>(questions.Count);
@@ -189,6 +192,7 @@ internal sealed class NgramIndex : IQuestionIndex
                     id = vocabulary.Count;
                     vocabulary.Add(f, id);
                     df.Add(0);
+                    charBlock.Add(FeatureExtractor.IsCharBlock(f));
                 }
 
                 CollectionsMarshal.GetValueRefOrAddDefault(counts, id, out _)++;
@@ -218,10 +222,11 @@ internal sealed class NgramIndex : IQuestionIndex
             idf[i] = (float)(Math.Log((n + 1.0) / (df[i] + 1.0)) + 1.0);
         }
 
+        var blocks = charBlock.ToArray();
         var docs = new SparseVector[n];
         for (var d = 0; d < n; d++)
         {
-            docs[d] = Weigh(docFeatures[d], idf);
+            docs[d] = Weigh(docFeatures[d], idf, blocks);
         }
 
         var rules = ruleIds.Count;
@@ -231,11 +236,11 @@ internal sealed class NgramIndex : IQuestionIndex
         var useClassifier = rules >= 2 && rules <= options.MaxClassifierRules && (long)rules * n <= options.MaxClassifierWork
             && (long)rules * vocabulary.Count <= 40_000_000;
         var model = useClassifier ? LinearModel.Train(docs, labels, rules, vocabulary.Count, options, cancellationToken) : null;
-        var index = new NgramIndex(vocabulary, idf, [.. ruleIds], labels, questionPostings, centroids, model, options.NeighbourWeight,
+        var index = new NgramIndex(vocabulary, idf, blocks, [.. ruleIds], labels, questionPostings, centroids, model, options.NeighbourWeight,
             Calibration.Default(useClassifier));
         var samples = index.HeldOutScores(docs, labels, rules, vocabulary.Count, options, cancellationToken);
         var calibration = Calibration.Fit(samples, useClassifier);
-        return new NgramIndex(vocabulary, idf, [.. ruleIds], labels, questionPostings, centroids, model, options.NeighbourWeight, calibration);
+        return new NgramIndex(vocabulary, idf, blocks, [.. ruleIds], labels, questionPostings, centroids, model, options.NeighbourWeight, calibration);
     }
 
     /// <summary>
@@ -405,27 +410,41 @@ internal sealed class NgramIndex : IQuestionIndex
         }
     }
 
-    private static SparseVector Weigh((int Id, int Count)[] features, float[] idf)
+    private static SparseVector Weigh((int Id, int Count)[] features, float[] idf, bool[] charBlock)
     {
         var ids = new int[features.Length];
         var weights = new float[features.Length];
-        double norm = 0;
+        double wordNorm = 0, charNorm = 0;
         for (var k = 0; k < features.Length; k++)
         {
             ids[k] = features[k].Id;
             var w = (float)((1 + Math.Log(features[k].Count)) * idf[features[k].Id]);
             weights[k] = w;
-            norm += w * w;
+            if (charBlock[ids[k]])
+            {
+                charNorm += w * w;
+            }
+            else
+            {
+                wordNorm += w * w;
+            }
         }
 
-        var scale = norm > 0 ? (float)(1 / Math.Sqrt(norm)) : 0f;
+        // Each block is normalised on its own and the two weigh the same, so the whole has norm 1: a word of eight letters
+        // gives 1 word feature and 26 character n-grams, and the words would otherwise count for little.
+        var blocks = (wordNorm > 0 ? 1 : 0) + (charNorm > 0 ? 1 : 0);
+        var wordScale = wordNorm > 0 ? (float)(1 / Math.Sqrt(blocks * wordNorm)) : 0f;
+        var charScale = charNorm > 0 ? (float)(1 / Math.Sqrt(blocks * charNorm)) : 0f;
         for (var k = 0; k < weights.Length; k++)
         {
-            weights[k] *= scale;
+            weights[k] *= charBlock[ids[k]] ? charScale : wordScale;
         }
 
         return new SparseVector(ids, weights);
     }
+
+    /// <summary>Whether feature <paramref name="id"/> of the index is in the character block (n-grams within words).</summary>
+    internal bool IsCharFeature(int id) => _charBlock[id];
 
     /// <summary>The TF-IDF vector of a text; features the index never saw are left out.</summary>
     internal SparseVector Vectorize(ReadOnlySpan<char> text)
@@ -442,7 +461,7 @@ internal sealed class NgramIndex : IQuestionIndex
             }
         }
 
-        return counts.Count == 0 ? SparseVector.Empty : Weigh([.. counts.Select(p => (p.Key, p.Value)).OrderBy(p => p.Key)], _idf);
+        return counts.Count == 0 ? SparseVector.Empty : Weigh([.. counts.Select(p => (p.Key, p.Value)).OrderBy(p => p.Key)], _idf, _charBlock);
     }
 
     public int Match(ReadOnlySpan<char> question, Span<RuleScore> results)

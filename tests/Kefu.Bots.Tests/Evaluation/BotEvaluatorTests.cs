@@ -117,7 +117,9 @@ public class BotEvaluatorTests
 
         var oos = Assert.IsType<OutOfScopeReport>(report.OutOfScope);
         Assert.InRange(oos.Threshold, 1.0 / 6 + 1e-9, 3.0 / 5);
-        Assert.Equal((1.0, 1.0, 1.0), (oos.CrossValidationScore, oos.CrossValidationInScopeAccuracy, oos.CrossValidationOosRecall));
+        Assert.Equal((1.0, 1.0, 1.0), (oos.CrossValidationInScopeAccuracyAtZero, oos.CrossValidationInScopeAccuracy, oos.CrossValidationOosRecall));
+        Assert.Equal(0.005, oos.MaxInScopeLoss);
+        Assert.Equal([0, 0.01, 0.02, 0.05, 0.1], oos.OtherLosses.Select(p => p.MaxInScopeLoss));
         Assert.Equal((3, 3), (oos.InScopeCount, oos.OosCount));
         Assert.Equal((1.0, 1.0, 1.0), (oos.InScopeAccuracy, oos.InScopeTop3, oos.OosRecall));
         Assert.Equal((1.0, 0.0, 0.5), (oos.InScopeAccuracyAtZero, oos.OosRecallAtZero, oos.AccuracyAtZero));
@@ -143,6 +145,18 @@ public class BotEvaluatorTests
             BotEvaluator.Evaluate(SeparableTrain, SeparableTest, new WordOverlapMatcher(), new BotEvaluationOptions { Folds = folds }));
 
         Assert.Equal(nameof(BotEvaluationOptions.Folds), error.Field);
+    }
+
+    [Theory]
+    [InlineData(-0.01)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void Evaluate_WithMaxInScopeLossOutOfRange_Throws(double loss)
+    {
+        var error = Assert.Throws<KefuValidationException>(() =>
+            BotEvaluator.Evaluate(SeparableTrain, SeparableTest, new WordOverlapMatcher(), new BotEvaluationOptions { MaxInScopeLoss = loss }));
+
+        Assert.Equal(nameof(BotEvaluationOptions.MaxInScopeLoss), error.Field);
     }
 
     [Fact]

@@ -189,7 +189,7 @@ public sealed class RobotsTests
             stored.Select(d => d.Key));
         Assert.DoesNotContain(stored, d => d.Key == b.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(kept.Id, (await f.Knowledge.GetRuleAsync(f.TenantId, kept.Id)).Id);
-        Assert.Same(Matching.KnowledgeIndex.Empty, f.Catalog.IndexOf(f.TenantId, robot.Id));
+        Assert.Same(Kefu.Bots.Matching.KnowledgeIndex.Empty, f.Catalog.IndexOf(f.TenantId, robot.Id));
     }
 
     [Fact]
