@@ -62,8 +62,8 @@ public static class BotEvaluator
         }
 
         var categories = train.Select(r => r.Category).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var crossValidation = oos is null ? ((OosThreshold, List<OosSample>)?)null : ChooseThreshold(train, categories, oos, matcher, options, cancellationToken);
-        OosThreshold? chosen = crossValidation?.Item1;
+        var crossValidation = oos is null ? ((OosThreshold Chosen, List<OosSample> Samples)?)null : ChooseThreshold(train, categories, oos, matcher, options, cancellationToken);
+        OosThreshold? chosen = crossValidation?.Chosen;
 
         var watch = Stopwatch.StartNew();
         var index = KnowledgeIndex.Build(Rules(train, categories), matcher, cancellationToken: cancellationToken);
@@ -101,7 +101,7 @@ public static class BotEvaluator
             BuildTime = buildTime,
             MedianLatency = Thresholds.Percentile(latencies, 0.5),
             P99Latency = Thresholds.Percentile(latencies, 0.99),
-            OutOfScope = chosen is not { } threshold ? null : OutOfScopeOf(test, matches, categories, oos!, threshold, options.MaxInScopeLoss, scored, crossValidation!.Value.Item2),
+            OutOfScope = chosen is not { } threshold ? null : OutOfScopeOf(test, matches, categories, oos!, threshold, options.MaxInScopeLoss, scored, crossValidation!.Value.Samples),
         };
     }
 
