@@ -95,4 +95,37 @@ public class ClientIdWindowTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(16, 1)]
+    [InlineData(20, 2)]
+    [InlineData(256, 3)]
+    public void Window_AfterManyAddsWithCollidingHashes_HoldsExactlyTheNewestKeys(int capacity, int seed)
+    {
+        // Low halves drawn from a few values, some with equal tags and different low bits, so the index's probe runs
+        // overlap, wrap round and are shifted back on every eviction; the reference is a plain queue of the newest keys.
+        var random = new Random(seed);
+        var window = new ClientIdWindow(capacity);
+        var newest = new Queue<ClientIdKey>();
+        for (var i = 0; i < capacity * 20; i++)
+        {
+            var low = ((ulong)random.Next(0, capacity / 2) * 7919UL << 16) + (ulong)random.Next(0, 3);
+            var key = new ClientIdKey(low, (ulong)i, 7, ParticipantKind.Visitor);
+            window.Add(key, new(i, At));
+            newest.Enqueue(key);
+            if (newest.Count > capacity)
+            {
+                var forgotten = newest.Dequeue();
+                Assert.False(window.TryGet(forgotten, out _));
+            }
+
+            if (i % 7 == 0)
+            {
+                Assert.All(newest, k => Assert.True(window.TryGet(k, out var hit) && hit.MessageId == (long)k.High));
+            }
+        }
+
+        Assert.Equal(capacity, window.Count);
+        Assert.All(newest, k => Assert.True(window.TryGet(k, out var hit) && hit.MessageId == (long)k.High));
+    }
 }
