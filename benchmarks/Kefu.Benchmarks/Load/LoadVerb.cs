@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kefu.Benchmarks.Verbs;
+using Kefu.Model;
 
 namespace Kefu.Benchmarks.Load;
 
@@ -123,8 +124,16 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter output)
         await SendAsync(operatorClient, HttpMethod.Put, $"/api/v1/organisation/tenants/{tenantId}/limits", limits, operatorToken);
 
         // The agents, in a skill group of their own, with room for every visitor.
+        // A plain agent's role: it serves conversations and does not see every agent's. (Any role with the view-all
+        // permission, such as the administrator's, would send each agent every message of the tenant.)
         var roles = (JsonArray)await GetAsync(admin, "/api/v1/roles");
-        var role = roles.FirstOrDefault(r => (string?)r!["name"] == "agent") ?? roles[0]!;
+        var role = roles.OfType<JsonObject>().FirstOrDefault(IsPlainAgentRole)
+            ?? await PostAsync(admin, "/api/v1/roles", new JsonObject
+            {
+                ["code"] = $"load_{_run}",
+                ["name"] = $"load agent {_run}",
+                ["permissions"] = new JsonArray(KefuPermissions.ServeConversations),
+            }, adminToken);
         var group = await PostAsync(admin, "/api/v1/groups", new JsonObject { ["name"] = $"load {_run}" }, adminToken);
         var groupId = (string)group["id"]!;
         var perAgent = Math.Min(100, (settings.Visitors / settings.Agents) + 2);
@@ -498,5 +507,13 @@ internal sealed class LoadRun(LoadSettings settings, TextWriter output)
         }
 
         return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) ?? new JsonObject();
+    }
+
+    /// <summary>Whether a role (as the API lists it) lets an agent serve conversations without seeing every agent's.</summary>
+    private static bool IsPlainAgentRole(JsonObject role)
+    {
+        var permissions = (role["permissions"] as JsonArray ?? []).Select(p => (string?)p).ToHashSet(StringComparer.Ordinal);
+        return permissions.Contains(KefuPermissions.ServeConversations) && !permissions.Contains(KefuPermissions.ViewAllConversations)
+            && role["enabled"]?.GetValue<bool>() != false;
     }
 }
