@@ -206,7 +206,10 @@ public sealed class WebhookDeliveryTests
             long tenantId;
             long endpointId;
             string[] sent = ["before restart 1", "before restart 2", "before restart 3"];
-            await using (var first = await WebhookTestHost.StartAsync(o => o.MaxAttempts = 100, connectionString))
+            // Failed attempts are spaced up to 2 s apart, so the 100 allowed take minutes: on a loaded machine the first
+            // engine may live long enough to spend all of them at the test's fast 200 ms spacing, and the dead-lettered
+            // deliveries would never come after the restart.
+            await using (var first = await WebhookTestHost.StartAsync(o => (o.MaxAttempts, o.MaxRetryDelay) = (100, TimeSpan.FromSeconds(2)), connectionString))
             {
                 tenantId = await first.CreateTenantAsync();
                 endpointId = (await first.Webhooks.AddEndpointAsync(tenantId, Spec(receiver, "restart-secret-00000000"))).Id;
