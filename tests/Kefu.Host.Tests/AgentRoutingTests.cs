@@ -44,4 +44,21 @@ public class AgentRoutingTests
 
         Assert.True(routing.Wants(Message(5)));
     }
+
+    [Fact]
+    public void ManyConversations_EachFollowedOnePasses_AndTheOthersDoNot()
+    {
+        // Far more conversations than the routing's filter has bits, so many unfollowed ids share a followed one's bit
+        // and must still be turned away by the exact check.
+        var routing = new AgentRouting(Agent, viewAll: false);
+        var followed = Enumerable.Range(0, 3_000).Select(i => 1_573_544_329_111_150_592L + (i * 4_194_304L)).ToArray();
+        routing.Listed(followed.Take(1_500));
+        foreach (var id in followed.Skip(1_500))
+        {
+            Assert.True(routing.Wants(Assigned(id, Agent)));
+        }
+
+        Assert.All(followed, id => Assert.True(routing.Wants(Message(id))));
+        Assert.All(followed, id => Assert.False(routing.Wants(Message(id + 1))));
+    }
 }

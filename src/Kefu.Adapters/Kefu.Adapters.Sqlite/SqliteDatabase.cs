@@ -22,10 +22,6 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     // pages (256 MB of 4 KB pages), as it would at 1,000 pages by default.
     private const int AutoCheckpointPages = 65536;
 
-    // The writer's page cache (SQLite's default is 2 MiB): the pages every commit touches (the conversations' rows and
-    // the open-list, message and outbox index leaves) stay in memory instead of being read back from the file.
-    private const int WriterCacheKiB = 32 * 1024;
-
     // When a round finds the log longer than this (64 MB of 4 KB pages), it starts the log again from its beginning.
     private const int RestartAfterPages = 16384;
     private const int MaxBatch = 256;
@@ -243,7 +239,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             var busy = ((long)_options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
             // WAL with synchronous=NORMAL survives a killed process; only a power loss may drop the last commits.
             var pragmas = writer
-                ? $"PRAGMA busy_timeout = {busy}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {AutoCheckpointPages}; PRAGMA cache_size = -{WriterCacheKiB};"
+                ? $"PRAGMA busy_timeout = {busy}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {AutoCheckpointPages};"
                 : $"PRAGMA busy_timeout = {busy};";
             await ExecuteAsync(connection, null, pragmas, cancellationToken).ConfigureAwait(false);
             return connection;
