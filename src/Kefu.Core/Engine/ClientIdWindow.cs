@@ -108,9 +108,9 @@ internal sealed class ClientIdWindow(int capacity)
             bytes = bytes[sizeof(ulong)..];
         }
 
-        for (var i = 0; i < bytes.Length; i += sizeof(char))
+        // The last zero to three characters, one at a time.
+        foreach (var c in value.AsSpan(value.Length - (bytes.Length / sizeof(char))))
         {
-            var c = BinaryPrimitives.ReadUInt16LittleEndian(bytes[i..]);
             a = BitOperations.RotateLeft((a ^ c) * 0x100000001B3UL, 29);
             b = BitOperations.RotateLeft((b + c) * 0xFF51AFD7ED558CCDUL, 31);
         }
