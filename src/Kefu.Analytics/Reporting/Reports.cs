@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Kefu.Storage;
@@ -8,7 +8,7 @@ using Kefu.Storage;
 namespace Kefu.Analytics.Reporting;
 
 /// <summary>Custom reports over the aggregates <see cref="ReportingSink"/> keeps, and their saved definitions.</summary>
-internal sealed class Reports : IReports
+internal sealed partial class Reports : IReports
 {
     public const string DocumentKind = "analytics.report";
 
@@ -98,55 +98,46 @@ internal sealed class Reports : IReports
             readers[i] = (IndexOf(bases, reader.Series), reader.Take, reader.Over is { } over ? IndexOf(bases, over) : -1);
         }
 
-        // Periods folded in the store where it can (one cell per dimension and row bucket instead of one per hour):
-        // the whole period for Granularity.None, each day, week or month for those (distinct counts, one cell per
-        // visitor, read cell by cell but for the whole period); hours read cells.
+        // Periods folded in the store where it can (one total per dimension and row bucket instead of one cell per
+        // hour): the whole period for Granularity.None, each day, week or month for those (distinct counts, one cell
+        // per visitor, read cell by cell but for the whole period); hours read cells. Period by period, so the
+        // series of one period fill the same rows.
         var totals = _aggregates as IAggregateTotalsStore;
         var periods = totals is null ? null : Periods(from, to, query.Granularity, offset);
-        var rows = new Dictionary<RowKey, Accumulator[]>();
-        for (var s = 0; s < bases.Count; s++)
+        using var table = new RowTable(bases.Count, canonical.Length, reorder);
+        var folded = new bool[bases.Count];
+        if (periods is not null)
         {
-            var name = ReportingSeries.Name(bases[s], mask);
-            var distinct = bases[s] is ReportingSeries.Visitors or ReportingSeries.Served;
-            if (periods is not null && (!distinct || query.Granularity == ReportGranularity.None))
+            var buffer = new AggregateTotals();
+            foreach (var (start, end, bucket) in periods)
             {
-                foreach (var (start, end, bucket) in periods)
+                var ticks = bucket?.UtcTicks ?? RowTable.NoBucket;
+                for (var s = 0; s < bases.Count; s++)
                 {
-                    var cells = await totals!.QueryTotalsAsync(tenantId, name, width, start, end, cancellationToken).ConfigureAwait(false);
-                    Fold(rows, cells, s, bases.Count, bucket, query.Granularity, offset, fixedBucket: true);
+                    var distinct = IsDistinct(bases[s]);
+                    if (distinct && query.Granularity != ReportGranularity.None)
+                    {
+                        continue;
+                    }
+
+                    buffer.Clear();
+                    await totals!.FoldTotalsAsync(tenantId, ReportingSeries.Name(bases[s], mask), width, start, end, buffer, cancellationToken).ConfigureAwait(false);
+                    table.Add(buffer, s, ticks, distinct);
+                    folded[s] = true;
                 }
             }
-            else
-            {
-                var cells = await _aggregates.QueryAsync(tenantId, name, width, from, to, cancellationToken).ConfigureAwait(false);
-                Fold(rows, cells, s, bases.Count, null, query.Granularity, offset, fixedBucket: false);
-            }
         }
 
-        var result = new ReportRow[rows.Count];
-        var keys = new SortKey[rows.Count];
-        var n = 0;
-        foreach (var (key, row) in rows)
+        for (var s = 0; s < bases.Count; s++)
         {
-            var parts = key.Values.Length == 0 && canonical.Length == 0 ? [] : key.Values.Split(ReportingSeries.ValueSeparator);
-            if (reorder)
+            if (!folded[s])
             {
-                Array.Reverse(parts);
+                var cells = await _aggregates.QueryAsync(tenantId, ReportingSeries.Name(bases[s], mask), width, from, to, cancellationToken).ConfigureAwait(false);
+                table.Add(cells, s, query.Granularity, offset, IsDistinct(bases[s]));
             }
-
-            var numbers = new double?[metrics.Count];
-            for (var i = 0; i < metrics.Count; i++)
-            {
-                numbers[i] = Value(readers[i], row);
-            }
-
-            result[n] = new ReportRow(parts, key.Bucket, numbers);
-            keys[n] = SortKey.Of(key.Bucket, parts);
-            n++;
         }
 
-        // Sorted by bucket, then by each value (numbers by value first), each value parsed once.
-        Array.Sort(keys, result);
+        var result = table.Build(readers, offset);
         return new ReportResult(from, to, metrics, [.. query.Dimensions], query.Granularity, result);
     }
 
@@ -220,6 +211,8 @@ internal sealed class Reports : IReports
         return new SavedReport(definition, document.Version, document.UpdatedAt);
     }
 
+    private static bool IsDistinct(string baseSeries) => baseSeries is ReportingSeries.Visitors or ReportingSeries.Served;
+
     private static int IndexOf(List<string> bases, string series)
     {
         var i = bases.IndexOf(series);
@@ -264,29 +257,8 @@ internal sealed class Reports : IReports
         return periods;
     }
 
-    /// <summary>Adds cells of base series <paramref name="series"/> into the rows, by dimension and row bucket (<paramref name="bucket"/> when fixed).</summary>
-    private static void Fold(Dictionary<RowKey, Accumulator[]> rows, IReadOnlyList<AggregateCell> cells, int series, int seriesCount, DateTimeOffset? bucket, ReportGranularity granularity, TimeSpan offset, bool fixedBucket)
-    {
-        for (var c = 0; c < cells.Count; c++)
-        {
-            var cell = cells[c];
-            var dimension = cell.Dimension;
-            var visitor = -1L;
-            var hash = dimension.LastIndexOf(ReportingSeries.VisitorSeparator);
-            if (hash >= 0)
-            {
-                visitor = long.Parse(dimension.AsSpan(hash + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-                dimension = dimension[..hash];
-            }
-
-            var key = new RowKey(dimension, fixedBucket ? bucket : Bucket(cell.BucketStart, granularity, offset));
-            ref var row = ref CollectionsMarshal.GetValueRefOrAddDefault(rows, key, out _);
-            row ??= new Accumulator[seriesCount];
-            row[series].Add(cell, hash >= 0 ? visitor : null);
-        }
-    }
-
-    private static double? Value((int Series, Take Take, int Over) reader, Accumulator[] row)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double? Value(in (int Series, Take Take, int Over) reader, ReadOnlySpan<Accumulator> row)
     {
         ref readonly var a = ref row[reader.Series];
         switch (reader.Take)
@@ -296,7 +268,7 @@ internal sealed class Reports : IReports
             case Take.Sum:
                 return a.Sum;
             case Take.Distinct:
-                return a.Distinct?.Count ?? 0;
+                return a.Distinct;
             case Take.Average:
                 return a.Count > 0 ? a.Sum / a.Count : null;
             case Take.Max:
@@ -305,47 +277,6 @@ internal sealed class Reports : IReports
                 var over = reader.Over < 0 ? 0 : row[reader.Over].Count;
                 return over > 0 ? (double)a.Count / over : null;
         }
-    }
-
-    private readonly record struct RowKey(string Values, DateTimeOffset? Bucket);
-
-    /// <summary>A row's order: bucket, then each dimension value, numbers (ids) by value before words, so agent 9 sorts before agent 10.</summary>
-    private readonly struct SortKey : IComparable<SortKey>
-    {
-        private readonly long _ticks;
-        private readonly bool _firstNumber;
-        private readonly long _first;
-        private readonly string? _firstText;
-        private readonly bool _secondNumber;
-        private readonly long _second;
-        private readonly string? _secondText;
-
-        private SortKey(long ticks, string? first, string? second)
-        {
-            _ticks = ticks;
-            _firstText = first;
-            _secondText = second;
-            _firstNumber = first is not null && long.TryParse(first, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _first);
-            _secondNumber = second is not null && long.TryParse(second, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _second);
-        }
-
-        public static SortKey Of(DateTimeOffset? bucket, string[] values) =>
-            new(bucket is { } b ? b.UtcTicks : long.MinValue, values.Length > 0 ? values[0] : null, values.Length > 1 ? values[1] : null);
-
-        public int CompareTo(SortKey other)
-        {
-            var byTime = _ticks.CompareTo(other._ticks);
-            if (byTime != 0)
-            {
-                return byTime;
-            }
-
-            var byFirst = Compare(_firstNumber, _first, _firstText, other._firstNumber, other._first, other._firstText);
-            return byFirst != 0 ? byFirst : Compare(_secondNumber, _second, _secondText, other._secondNumber, other._second, other._secondText);
-        }
-
-        private static int Compare(bool aNumber, long x, string? a, bool bNumber, long y, string? b) =>
-            aNumber && bNumber ? x.CompareTo(y) : aNumber != bNumber ? (aNumber ? -1 : 1) : string.CompareOrdinal(a, b);
     }
 
     internal static IReadOnlyList<MetricDefinition> CheckMetrics(IReadOnlyList<string>? ids)
@@ -451,18 +382,16 @@ internal sealed class Reports : IReports
         public long Count;
         public double Sum;
         public double Max;
-        public HashSet<long>? Distinct;
+        /// <summary>Distinct visitors, counted from the row table's sets before the rows are built.</summary>
+        public long Distinct;
 
-        public void Add(AggregateCell cell, long? visitor)
+        /// <summary>Adds one cell or total.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(long count, double sum, double max)
         {
-            if (visitor is { } id)
-            {
-                (Distinct ??= []).Add(id);
-            }
-
-            Max = Count == 0 ? cell.Max : Math.Max(Max, cell.Max);
-            Count += cell.Count;
-            Sum += cell.Sum;
+            Max = Count == 0 ? max : Math.Max(Max, max);
+            Count += count;
+            Sum += sum;
         }
     }
 }

@@ -304,4 +304,20 @@ public interface IAggregateTotalsStore
     /// <see cref="AggregateCell.BucketStart"/> <paramref name="from"/>. In no particular order.
     /// </summary>
     ValueTask<IReadOnlyList<AggregateCell>> QueryTotalsAsync(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The same totals as <see cref="QueryTotalsAsync"/>, added to <paramref name="into"/> column by column instead
+    /// of as one <see cref="AggregateCell"/> each (what is already in <paramref name="into"/> stays). The default
+    /// copies <see cref="QueryTotalsAsync"/>'s cells; the in-memory store writes them directly.
+    /// </summary>
+    async ValueTask FoldTotalsAsync(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, AggregateTotals into, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        var cells = await QueryTotalsAsync(tenantId, series, granularity, from, to, cancellationToken).ConfigureAwait(false);
+        into.EnsureRoom(cells.Count);
+        foreach (var cell in cells)
+        {
+            into.Add(cell.Dimension, cell.Count, cell.Sum, cell.Max);
+        }
+    }
 }

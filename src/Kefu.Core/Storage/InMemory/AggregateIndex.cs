@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Numerics;
+
 namespace Kefu.Storage.InMemory;
 
 /// <summary>
@@ -59,7 +62,7 @@ internal sealed class AggregateIndex
             {
                 if (!_dimensions.TryGetValue(d.Dimension, out _lastDimension))
                 {
-                    _lastDimension = new DimensionEntry();
+                    _lastDimension = new DimensionEntry(d.Dimension);
                     _dimensions[d.Dimension] = _lastDimension;
                 }
 
@@ -70,16 +73,18 @@ internal sealed class AggregateIndex
         }
 
         series.Version++;
-        _lastDimension.Of(series, d.Dimension).Add(d.BucketStart.UtcTicks, d.Count, d.Sum, d.Max);
+        _lastDimension.Of(series).Add(d.BucketStart.UtcTicks, d.Count, d.Sum, d.Max);
     }
 
     /// <summary>
     /// The cells of one dimension value in every series that has it, found by the series' reference: the first two
     /// inline, the first series' cells being the entry itself (a distinct-count dimension, one per visitor, has one or
     /// two series and costs two objects), then a short array scanned, or a dictionary once a value is shared by many
-    /// series (the empty total of every series).
+    /// series (the empty total of every series). Every series lists the value under the entry's one string, so a
+    /// reader going through several series of a tenant meets the same instance in each (and the strings writers pass
+    /// again are not kept).
     /// </summary>
-    private sealed class DimensionEntry : DimensionCells
+    private sealed class DimensionEntry(string name) : DimensionCells
     {
         private const int Scanned = 16;
 
@@ -91,7 +96,7 @@ internal sealed class AggregateIndex
         private int _count;
         private Dictionary<SeriesCells, DimensionCells>? _many;
 
-        public DimensionCells Of(SeriesCells series, string dimension)
+        public DimensionCells Of(SeriesCells series)
         {
             if (ReferenceEquals(_series0, series))
             {
@@ -161,7 +166,7 @@ internal sealed class AggregateIndex
                 _count++;
             }
 
-            series.Dimensions.Add(new KeyValuePair<string, DimensionCells>(dimension, cells));
+            series.Dimensions.Add(new KeyValuePair<string, DimensionCells>(name, cells));
             return cells;
         }
     }
@@ -184,11 +189,11 @@ internal sealed class SeriesCells
 
     /// <summary>
     /// Folds [<paramref name="from"/>, <paramref name="to"/>) per dimension from the dense view into
-    /// <paramref name="result"/>, or returns false to have the caller fold dimension by dimension. The view is
+    /// <paramref name="into"/>, or returns false to have the caller fold dimension by dimension. The view is
     /// built on the second fold of an unchanged series (so a series written between every read never pays for it)
     /// and only when dense enough to be worth it.
     /// </summary>
-    public bool TryFold(string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, List<AggregateCell> result)
+    public bool TryFold(BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, AggregateTotals into)
     {
         if (_denseVersion != Version)
         {
@@ -207,7 +212,7 @@ internal sealed class SeriesCells
             return false;
         }
 
-        _dense.Fold(series, granularity, from, to, result);
+        _dense.Fold(from, to, into);
         return true;
     }
 }
@@ -364,7 +369,7 @@ internal sealed class DenseTotals
         return new DenseTotals(view, table);
     }
 
-    public void Fold(string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, List<AggregateCell> result)
+    public void Fold(DateTimeOffset from, DateTimeOffset to, AggregateTotals into)
     {
         var lo = Row(from.UtcTicks);
         var hi = Row(to.UtcTicks);
@@ -374,8 +379,9 @@ internal sealed class DenseTotals
         }
 
         var columns = _names.Length;
-        var maxes = new double[columns];
-        maxes.AsSpan().Fill(double.MinValue);
+        var rented = ArrayPool<double>.Shared.Rent(columns);
+        var maxes = rented.AsSpan(0, columns);
+        maxes.Fill(double.MinValue);
         var firstBlock = (lo + Block - 1) / Block;
         var lastBlock = hi / Block; // exclusive
         for (var r = lo; r < Math.Min(hi, firstBlock * Block); r++)
@@ -397,17 +403,20 @@ internal sealed class DenseTotals
             Max(maxes, table.AsSpan((lastBlock - (1 << level)) * columns, columns));
         }
 
-        var start = lo * columns;
-        var end = hi * columns;
+        into.EnsureRoom(columns);
+        var before = _prefix.AsSpan(lo * columns, columns);
+        var after = _prefix.AsSpan(hi * columns, columns);
         for (var d = 0; d < columns; d++)
         {
-            ref readonly var a = ref _prefix[start + d];
-            ref readonly var b = ref _prefix[end + d];
+            ref readonly var a = ref before[d];
+            ref readonly var b = ref after[d];
             if (b.Cells > a.Cells)
             {
-                result.Add(new AggregateCell(series, _names[d], granularity, from, b.Count - a.Count, b.Sum - a.Sum, maxes[d]));
+                into.AddReserved(_names[d], b.Count - a.Count, b.Sum - a.Sum, maxes[d]);
             }
         }
+
+        ArrayPool<double>.Shared.Return(rented);
     }
 
     /// <summary>The first row at or after <paramref name="ticks"/>.</summary>
@@ -416,7 +425,16 @@ internal sealed class DenseTotals
 
     private static void Max(Span<double> into, ReadOnlySpan<double> values)
     {
-        for (var i = 0; i < into.Length; i++)
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= into.Length - Vector<double>.Count; i += Vector<double>.Count)
+            {
+                Vector.Max(new Vector<double>(into[i..]), new Vector<double>(values[i..])).CopyTo(into[i..]);
+            }
+        }
+
+        for (; i < into.Length; i++)
         {
             into[i] = Math.Max(into[i], values[i]);
         }

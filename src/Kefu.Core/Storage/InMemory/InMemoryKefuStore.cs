@@ -523,26 +523,41 @@ internal sealed partial class InMemoryKefuStore :
 
     public ValueTask<IReadOnlyList<AggregateCell>> QueryTotalsAsync(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
+        var totals = new AggregateTotals();
+        FoldTotals(tenantId, series, granularity, from, to, totals);
+        var result = new AggregateCell[totals.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = new AggregateCell(series, totals.Dimensions[i], granularity, from, totals.Counts[i], totals.Sums[i], totals.Maxes[i]);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<AggregateCell>>(result);
+    }
+
+    public ValueTask FoldTotalsAsync(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, AggregateTotals into, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        FoldTotals(tenantId, series, granularity, from, to, into);
+        return ValueTask.CompletedTask;
+    }
+
+    private void FoldTotals(long tenantId, string series, BucketGranularity granularity, DateTimeOffset from, DateTimeOffset to, AggregateTotals into)
+    {
         if (!TryGet(tenantId, out var p))
         {
-            return ValueTask.FromResult<IReadOnlyList<AggregateCell>>([]);
+            return;
         }
 
         lock (p.Gate)
         {
-            if (p.Aggregates.Series(series, granularity) is not { } index)
+            if (p.Aggregates.Series(series, granularity) is not { } index || index.TryFold(granularity, from, to, into))
             {
-                return ValueTask.FromResult<IReadOnlyList<AggregateCell>>([]);
-            }
-
-            var result = new List<AggregateCell>(index.Dimensions.Count);
-            if (index.TryFold(series, granularity, from, to, result))
-            {
-                return ValueTask.FromResult<IReadOnlyList<AggregateCell>>(result);
+                return;
             }
 
             var start = from.UtcTicks;
             var end = to.UtcTicks;
+            into.EnsureRoom(index.Dimensions.Count);
             foreach (var (dimension, cells) in index.Dimensions)
             {
                 var lo = cells.LowerBound(start);
@@ -550,11 +565,9 @@ internal sealed partial class InMemoryKefuStore :
                 if (hi > lo)
                 {
                     var (count, sum, max) = cells.Fold(lo, hi);
-                    result.Add(new AggregateCell(series, dimension, granularity, from, count, sum, max));
+                    into.Add(dimension, count, sum, max);
                 }
             }
-
-            return ValueTask.FromResult<IReadOnlyList<AggregateCell>>(result);
         }
     }
 
