@@ -130,7 +130,7 @@ internal sealed class ConversationFacts
 
     /// <summary>
     /// Adds observations to every cell, cell by cell (each cell's dimension once for all its series); the
-    /// distinct-count series (<see cref="ReportingSeries.IsDistinct"/>) to the cell's visitor dimension.
+    /// distinct-count series (<see cref="ReportingSeries.IsDistinct(int)"/>) to the cell's visitor dimension.
     /// </summary>
     public static void AddAll(List<AggregateDelta> deltas, List<(int Mask, string Value)> cells, ReadOnlySpan<Observation> observations, long visitorId)
     {

@@ -121,6 +121,9 @@ internal static class ReportingSeries
     /// <summary>Whether the base series at <paramref name="index"/> counts distinct visitors (one cell per visitor).</summary>
     public static bool IsDistinct(int index) => index is VisitorsIndex or ServedIndex;
 
+    /// <summary>Whether base series <paramref name="baseSeries"/> counts distinct visitors (one cell per visitor).</summary>
+    public static bool IsDistinct(string baseSeries) => baseSeries is Visitors or Served;
+
     /// <summary>Every series name by base and mask, built once so ingest allocates no names.</summary>
     private static readonly FrozenDictionary<string, string[]> Names = Bases.Select((b, i) => (b, i)).ToFrozenDictionary(
         p => p.b, p => NamesByIndex[p.i], StringComparer.Ordinal);

@@ -180,7 +180,7 @@ internal sealed partial class Reports
             {
                 if (_keys[r].Bucket != _keys[0].Bucket)
                 {
-                    var buckets = _keys.AsSpan(0, _rows).ToArray().Select(k => k.Bucket).Distinct().Order().ToArray();
+                    var buckets = _keys.Take(_rows).Select(k => k.Bucket).Distinct().Order().ToArray();
                     bucketRank = buckets.Select((b, i) => (b, i)).ToDictionary(p => p.b, p => p.i);
                     bucketCount = buckets.Length;
                     break;

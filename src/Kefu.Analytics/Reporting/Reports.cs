@@ -114,7 +114,7 @@ internal sealed partial class Reports : IReports
                 var ticks = bucket?.UtcTicks ?? RowTable.NoBucket;
                 for (var s = 0; s < bases.Count; s++)
                 {
-                    var distinct = IsDistinct(bases[s]);
+                    var distinct = ReportingSeries.IsDistinct(bases[s]);
                     if (distinct && query.Granularity != ReportGranularity.None)
                     {
                         continue;
@@ -133,7 +133,7 @@ internal sealed partial class Reports : IReports
             if (!folded[s])
             {
                 var cells = await _aggregates.QueryAsync(tenantId, ReportingSeries.Name(bases[s], mask), width, from, to, cancellationToken).ConfigureAwait(false);
-                table.Add(cells, s, query.Granularity, offset, IsDistinct(bases[s]));
+                table.Add(cells, s, query.Granularity, offset, ReportingSeries.IsDistinct(bases[s]));
             }
         }
 
@@ -210,8 +210,6 @@ internal sealed partial class Reports : IReports
             ?? throw new InvalidOperationException($"Saved report {document.Key} is empty.");
         return new SavedReport(definition, document.Version, document.UpdatedAt);
     }
-
-    private static bool IsDistinct(string baseSeries) => baseSeries is ReportingSeries.Visitors or ReportingSeries.Served;
 
     private static int IndexOf(List<string> bases, string series)
     {
